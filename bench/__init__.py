@@ -1,0 +1,1 @@
+"""Benchmarks of the engine (run with ``make bench``); not part of the test suite."""

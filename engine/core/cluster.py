@@ -1,0 +1,493 @@
+"""The simulated Kafka cluster: brokers, topics, partition logs, time and the journal.
+
+``Cluster`` is the engine's front door. Every method validates its input completely
+before it changes anything, so an error (raised with Kafka's own text) leaves the
+cluster exactly as it was. Every change of state is written to :attr:`Cluster.journal`.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from engine.core.clock import SimClock
+from engine.core.configs import (
+    BROKER_CONFIGS_WITHOUT_DEFAULT,
+    BROKER_DEFAULTS,
+    TopicConfig,
+    validate_topic_configs,
+)
+from engine.core.errors import (
+    InvalidTopicError,
+    TopicAlreadyExistsError,
+    TopicDeletionDisabledError,
+    UnknownTopicOrPartitionError,
+)
+from engine.core.log import PartitionLog
+from engine.core.names import colliding_topic, collision_error, validate_topic_name
+from engine.core.partitioner import (
+    Partitioner,
+    StickyPartitioner,
+    check_partition,
+    custom_partition,
+    positive_hash,
+)
+from engine.core.placement import place_replicas, validate_new_partition_count
+from engine.core.produce import check_batch_size, check_request_size, encode, encode_headers
+from engine.core.records import (
+    ConsumerRecord,
+    PartitionDescription,
+    RecordMetadata,
+    TopicDescription,
+)
+from engine.core.recordsize import (
+    RECORD_BATCH_OVERHEAD,
+    record_body_size,
+    size_at_offset_delta,
+)
+from engine.journal import Journal
+
+
+@dataclass
+class Topic:
+    """A topic's metadata and its partitions' logs (engine-internal)."""
+
+    name: str
+    topic_id: str
+    config: TopicConfig
+    replicas: list[list[int]]
+    logs: list[PartitionLog]
+    sticky: StickyPartitioner
+    internal: bool = False
+
+
+def _unknown_topic() -> UnknownTopicOrPartitionError:
+    """Kafka's protocol text for a missing topic (the error's default message)."""
+    return UnknownTopicOrPartitionError()
+
+
+class Cluster:
+    """A deterministic, in-memory Kafka 4.x cluster in KRaft mode.
+
+    ``Cluster(brokers=3, seed=0)`` has brokers 1, 2 and 3, like Kafka's quickstart
+    node ids; ``Cluster(broker_ids=[101, 102, 103])`` names them. ``configs`` sets
+    broker configs such as ``auto.create.topics.enable`` or ``num.partitions``.
+    The same seed and the same calls give the same results and the same journal.
+    """
+
+    def __init__(
+        self,
+        brokers: int = 1,
+        *,
+        broker_ids: Sequence[int] | None = None,
+        seed: int = 0,
+        configs: Mapping[str, object] | None = None,
+    ) -> None:
+        if broker_ids is None:
+            if brokers < 1:
+                raise ValueError(f"a cluster needs at least one broker, got brokers={brokers}")
+            broker_ids = range(1, brokers + 1)
+        ids = tuple(int(b) for b in broker_ids)
+        if not ids or len(set(ids)) != len(ids) or min(ids) < 0:
+            raise ValueError(f"broker ids must be distinct non-negative ints, got {list(ids)}")
+        unknown = set(configs or {}) - set(BROKER_DEFAULTS) - BROKER_CONFIGS_WITHOUT_DEFAULT
+        if unknown:
+            raise ValueError(f"unknown broker config(s): {', '.join(sorted(unknown))}")
+        given = {k: str(v).lower() if isinstance(v, bool) else str(v)
+                 for k, v in (configs or {}).items()}
+        self._broker_configs = {**BROKER_DEFAULTS, **given}
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._clock = SimClock()
+        self.journal = Journal()
+        self._brokers = ids
+        self._topics: dict[str, Topic] = {}
+        self.cluster_id = self._new_uuid()
+        self.journal.record(
+            0, "cluster_started",
+            {"cluster_id": self.cluster_id, "brokers": list(ids), "seed": seed,
+             "controller": min(ids)},
+        )
+        self._schedule_retention_check()
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now_ms(self) -> int:
+        """Simulated time in milliseconds since the cluster started."""
+        return self._clock.now_ms
+
+    def advance(self, ms: int) -> None:
+        """Move simulated time forward by ``ms`` and run everything that falls due."""
+        start = self._clock.now_ms
+        self._clock.advance(ms)
+        if ms:
+            self.journal.record(self.now_ms, "clock_advanced", {"from_ms": start,
+                                                                 "to_ms": self.now_ms})
+
+    @property
+    def clock(self) -> SimClock:
+        return self._clock
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def brokers(self) -> tuple[int, ...]:
+        """The node ids of the brokers, in the order they were given."""
+        return self._brokers
+
+    def broker_config(self, name: str) -> str:
+        """A broker config's value, as a string, as Kafka reports it."""
+        return self._broker_configs[name]
+
+    def list_topics(self, *, include_internal: bool = True) -> list[str]:
+        """Topic names, sorted as ``kafka-topics --list`` prints them."""
+        return sorted(n for n, t in self._topics.items() if include_internal or not t.internal)
+
+    def has_topic(self, name: str) -> bool:
+        return name in self._topics
+
+    def num_partitions(self, topic: str) -> int:
+        """How many partitions ``topic`` has."""
+        return len(self._topic(topic).logs)
+
+    def describe_topic(self, name: str) -> TopicDescription:
+        """Partitions with leader, replicas, ISR and log offsets, plus the topic's configs."""
+        topic = self._topic(name)
+        partitions = tuple(
+            PartitionDescription(
+                partition=p,
+                leader=replicas[0],
+                replicas=tuple(replicas),
+                isr=tuple(replicas),
+                log_start_offset=log.log_start_offset,
+                high_watermark=log.high_watermark,
+                log_end_offset=log.log_end_offset,
+            )
+            for p, (replicas, log) in enumerate(zip(topic.replicas, topic.logs, strict=True))
+        )
+        return TopicDescription(
+            name=topic.name,
+            topic_id=topic.topic_id,
+            partitions=partitions,
+            replication_factor=len(topic.replicas[0]),
+            configs=dict(topic.config.overrides),
+        )
+
+    def topic_config(self, name: str) -> TopicConfig:
+        """The topic's configuration (overrides over Kafka's defaults)."""
+        return self._topic(name).config
+
+    # ---------------------------------------------------------- admin ops
+    def create_topic(
+        self,
+        name: str,
+        partitions: int | None = None,
+        replication_factor: int | None = None,
+        configs: Mapping[str, object] | None = None,
+    ) -> TopicDescription:
+        """Create a topic, as the controller does for a CreateTopics request.
+
+        ``partitions`` and ``replication_factor`` default to the broker's
+        ``num.partitions`` and ``default.replication.factor``.
+        """
+        if not isinstance(name, str):
+            raise InvalidTopicError(f"Topic name must be a str, got {type(name).__name__}")
+        validate_topic_name(name)
+        if name in self._topics:
+            raise TopicAlreadyExistsError(f"Topic '{name}' already exists.")
+        existing = colliding_topic(name, self._topics)
+        if existing is not None:
+            raise collision_error(name, existing)
+        if partitions is None or partitions == -1:
+            partitions = int(self._broker_configs["num.partitions"])
+        if replication_factor is None or replication_factor == -1:
+            replication_factor = int(self._broker_configs["default.replication.factor"])
+        overrides = validate_topic_configs(configs)
+        rng_state = self._rng.getstate()
+        try:
+            assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng)
+        except Exception:
+            self._rng.setstate(rng_state)
+            raise
+        topic = self._new_topic(
+            name, assignment, TopicConfig(overrides, broker_configs=self._broker_configs)
+        )
+        self.journal.record(
+            self.now_ms, "topic_created",
+            {"topic": name, "topic_id": topic.topic_id, "partitions": partitions,
+             "replication_factor": replication_factor, "replicas": assignment,
+             "configs": dict(topic.config.overrides)},
+        )
+        return self.describe_topic(name)
+
+    def delete_topic(self, name: str) -> None:
+        """Delete a topic and all its records."""
+        topic = self._topic(name)
+        if self._broker_configs.get("delete.topic.enable", "true") != "true":
+            raise TopicDeletionDisabledError()
+        del self._topics[name]
+        self.journal.record(self.now_ms, "topic_deleted",
+                            {"topic": name, "topic_id": topic.topic_id})
+
+    def create_partitions(self, name: str, total: int) -> TopicDescription:
+        """Grow a topic to ``total`` partitions. Existing keys may map elsewhere after."""
+        topic = self._topic(name)
+        current = len(topic.logs)
+        validate_new_partition_count(current, total, name)
+        rf = len(topic.replicas[0])
+        rng_state = self._rng.getstate()
+        try:
+            added = place_replicas(self._brokers, total - current, rf, self._rng,
+                                   starting_partition=current)
+        except Exception:
+            self._rng.setstate(rng_state)
+            raise
+        topic.replicas.extend(added)
+        topic.logs.extend(PartitionLog(name, p) for p in range(current, total))
+        self.journal.record(
+            self.now_ms, "partitions_created",
+            {"topic": name, "from": current, "to": total, "replicas": added},
+        )
+        return self.describe_topic(name)
+
+    # ------------------------------------------------------------ produce
+    def produce(
+        self,
+        topic: str,
+        value: bytes | str | None,
+        key: bytes | str | None = None,
+        partition: int | None = None,
+        headers: Iterable[tuple[str, bytes | str | None]] | None = None,
+        timestamp_ms: int | None = None,
+        partitioner: Partitioner | None = None,
+    ) -> RecordMetadata:
+        """Append one record, choosing its partition as Kafka's producer would.
+
+        ``str`` keys and values are encoded as UTF-8. A topic that does not exist is
+        created with the broker defaults when ``auto.create.topics.enable`` is true.
+        The record travels alone in its batch, as if the producer flushed after it.
+        """
+        key_b = encode(key, "key")
+        value_b = encode(value, "value")
+        record_headers = encode_headers(headers)
+        timestamp = self.now_ms if timestamp_ms is None else int(timestamp_ms)
+        body = record_body_size(key_b, value_b, record_headers)
+        check_request_size(body)
+        size = size_at_offset_delta(body, 0)
+        t = self._topic_for_produce(topic)
+        n = len(t.logs)
+        if partition is not None:
+            check_partition(topic, partition, n)
+            p = partition
+        elif partitioner is not None:
+            p = custom_partition(partitioner, topic, key_b, value_b, n)
+        elif key_b is not None:
+            p = positive_hash(key_b) % n
+        else:
+            p = t.sticky.partition(n)
+        batch_bytes = RECORD_BATCH_OVERHEAD + size
+        check_batch_size(t, p, batch_bytes)
+        log = t.logs[p]
+        self._maybe_roll(t, log, batch_bytes, timestamp)
+        offset = log.append_batch((key_b,), (value_b,), timestamp, batch_bytes,
+                                  (record_headers,) if record_headers else None)
+        if key_b is None and partition is None and partitioner is None:
+            t.sticky.update(batch_bytes, n)
+        self.journal.record(
+            self.now_ms, "records_appended",
+            {"topic": topic, "partition": p, "base_offset": offset, "count": 1,
+             "bytes": batch_bytes},
+        )
+        return RecordMetadata(topic, p, offset, timestamp)
+
+    def produce_batch(
+        self,
+        topic: str,
+        records: Iterable[tuple[bytes | str | None, bytes | str | None]],
+        *,
+        partition: int | None = None,
+        timestamp_ms: int | None = None,
+        partitioner: Partitioner | None = None,
+    ) -> list[RecordMetadata]:
+        """Append many ``(key, value)`` records the way a producer's accumulator would.
+
+        Each record is partitioned as :meth:`produce` would do it; then the records of
+        each partition are packed, in input order, into batches of at most
+        ``batch.size`` (16384) bytes, and each batch is appended at once. Returns one
+        :class:`RecordMetadata` per record, in input order.
+        """
+        timestamp = self.now_ms if timestamp_ms is None else int(timestamp_ms)
+        keys: list[bytes | None] = []
+        values: list[bytes | None] = []
+        bodies: list[int] = []
+        for key, value in records:
+            k = key if type(key) is bytes else encode(key, "key")
+            v = value if type(value) is bytes else encode(value, "value")
+            keys.append(k)
+            values.append(v)
+            bodies.append(record_body_size(k, v))
+        if not keys:
+            return []
+        check_request_size(max(bodies))
+        largest = RECORD_BATCH_OVERHEAD + size_at_offset_delta(max(bodies), 0)
+        t = self._topic_for_produce(topic)
+        n = len(t.logs)
+        if partition is not None:
+            check_partition(topic, partition, n)
+            parts = [partition] * len(keys)
+        elif partitioner is not None:
+            parts = [custom_partition(partitioner, topic, k, v, n)
+                     for k, v in zip(keys, values, strict=True)]
+        else:
+            parts = self._default_partitions(t, keys, bodies)
+        for p in set(parts):
+            check_batch_size(t, p, largest)
+        return self._append_grouped(t, parts, keys, values, bodies, timestamp)
+
+    def _default_partitions(
+        self, t: Topic, keys: list[bytes | None], bodies: list[int]
+    ) -> list[int]:
+        """Key hash for keyed records; the sticky partition, in batch.size strides, else."""
+        n = len(t.logs)
+        sticky = t.sticky
+        parts: list[int] = []
+        append = parts.append
+        for k, body in zip(keys, bodies, strict=True):
+            if k is None:
+                append(sticky.partition(n))
+                sticky.update(size_at_offset_delta(body, 0), n)
+            else:
+                append(positive_hash(k) % n)
+        return parts
+
+    def _append_grouped(
+        self, t: Topic, parts: list[int], keys: list[bytes | None],
+        values: list[bytes | None], bodies: list[int], timestamp: int,
+    ) -> list[RecordMetadata]:
+        n = len(t.logs)
+        cap = t.sticky.batch_size
+        index_in_partition: list[int] = []
+        buckets: list[list[int]] = [[] for _ in range(n)]
+        for i, p in enumerate(parts):
+            bucket = buckets[p]
+            index_in_partition.append(len(bucket))
+            bucket.append(i)
+        bases = [0] * n
+        for p, members in enumerate(buckets):
+            if not members:
+                continue
+            log = t.logs[p]
+            bases[p] = log.log_end_offset
+            start = 0
+            while start < len(members):
+                batch_bytes = RECORD_BATCH_OVERHEAD
+                stop = start
+                while stop < len(members):
+                    grow = size_at_offset_delta(bodies[members[stop]], stop - start)
+                    if stop > start and batch_bytes + grow > cap:
+                        break
+                    batch_bytes += grow
+                    stop += 1
+                chunk = members[start:stop]
+                self._maybe_roll(t, log, batch_bytes, timestamp)
+                base = log.append_batch([keys[i] for i in chunk], [values[i] for i in chunk],
+                                        timestamp, batch_bytes)
+                self.journal.record(
+                    self.now_ms, "records_appended",
+                    {"topic": t.name, "partition": p, "base_offset": base,
+                     "count": len(chunk), "bytes": batch_bytes},
+                )
+                start = stop
+        name = t.name
+        return [RecordMetadata(name, p, bases[p] + j, timestamp)
+                for p, j in zip(parts, index_in_partition, strict=True)]
+
+    # -------------------------------------------------------------- fetch
+    def fetch(
+        self, topic: str, partition: int, offset: int = 0, max_records: int = 500
+    ) -> list[ConsumerRecord]:
+        """Read committed records (below the high watermark) from ``offset`` on."""
+        t = self._topic(topic)
+        if not 0 <= partition < len(t.logs):
+            raise UnknownTopicOrPartitionError()
+        return t.logs[partition].read(offset, max_records)
+
+    # ----------------------------------------------------------- internals
+    def _topic(self, name: str) -> Topic:
+        topic = self._topics.get(name)
+        if topic is None:
+            raise _unknown_topic()
+        return topic
+
+    def _new_uuid(self) -> str:
+        while True:
+            raw = bytearray(self._rng.getrandbits(128).to_bytes(16, "big"))
+            raw[6] = (raw[6] & 0x0F) | 0x40  # a version-4 UUID, as java.util.UUID makes
+            raw[8] = (raw[8] & 0x3F) | 0x80
+            text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+            if not text.startswith("-"):
+                return text
+
+    def _new_topic(self, name: str, assignment: list[list[int]], config: TopicConfig) -> Topic:
+        topic = Topic(
+            name=name,
+            topic_id=self._new_uuid(),
+            config=config,
+            replicas=[list(r) for r in assignment],
+            logs=[PartitionLog(name, p) for p in range(len(assignment))],
+            sticky=StickyPartitioner(self._rng),
+        )
+        self._topics[name] = topic
+        return topic
+
+    def _topic_for_produce(self, name: str) -> Topic:
+        """The topic to produce to, created with the broker defaults if allowed."""
+        topic = self._topics.get(name)
+        if topic is not None:
+            return topic
+        if not isinstance(name, str):
+            raise InvalidTopicError(f"Topic name must be a str, got {type(name).__name__}")
+        if self._broker_configs["auto.create.topics.enable"] != "true":
+            raise UnknownTopicOrPartitionError(
+                f"Topic '{name}' does not exist, and the broker does not create topics "
+                "on first use (auto.create.topics.enable=false)."
+            )
+        self.create_topic(name)
+        return self._topics[name]
+
+    def _maybe_roll(self, t: Topic, log: PartitionLog, batch_bytes: int, timestamp: int) -> None:
+        config = t.config
+        if log.should_roll(batch_bytes, timestamp, config.segment_bytes, config.segment_ms):
+            segment = log.roll()
+            self.journal.record(
+                self.now_ms, "segment_rolled",
+                {"topic": t.name, "partition": log.partition, "base_offset": segment.base_offset},
+            )
+
+    def _schedule_retention_check(self) -> None:
+        interval = int(self._broker_configs["log.retention.check.interval.ms"])
+        self._clock.call_later(interval, self._retention_check, name="log-retention")
+
+    def _retention_check(self) -> None:
+        for name in sorted(self._topics):
+            t = self._topics[name]
+            if "delete" not in t.config.cleanup_policy:
+                continue
+            for log in t.logs:
+                cutoff = log.retention_cutoff(self.now_ms, t.config.retention_ms,
+                                              t.config.retention_bytes)
+                if cutoff > log.log_start_offset:
+                    before = log.log_start_offset
+                    log.delete_segments_before(cutoff)
+                    self.journal.record(
+                        self.now_ms, "segments_deleted",
+                        {"topic": name, "partition": log.partition,
+                         "from_offset": before, "log_start_offset": cutoff},
+                    )
+        self._schedule_retention_check()
+
+    def __repr__(self) -> str:
+        return (f"Cluster(brokers={list(self._brokers)}, topics={len(self._topics)}, "
+                f"now_ms={self.now_ms})")
+

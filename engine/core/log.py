@@ -1,0 +1,176 @@
+"""A partition's log: an append-only sequence of records split into segments.
+
+Records are stored column by column (keys, values, timestamps) rather than one object
+per record, which keeps a million records in a few tens of megabytes. Offsets are
+positions: the record at offset ``o`` sits at index ``o - log_start_offset``.
+
+Segments roll as Kafka's ``LogSegment.shouldRoll`` decides, when a batch is appended:
+when the batch would push the active segment past ``segment.bytes``, or when the
+batch's timestamp is more than ``segment.ms`` after the segment's first batch.
+Retention deletes whole closed segments, never the active one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engine.core.errors import OffsetOutOfRangeError
+from engine.core.records import ConsumerRecord
+
+Headers = tuple[tuple[str, bytes | None], ...]
+
+
+@dataclass
+class LogSegment:
+    """One segment: where it starts, how big it is, and its timestamps."""
+
+    base_offset: int
+    size_bytes: int = 0
+    first_batch_timestamp: int | None = None
+    max_timestamp: int = -1
+    end_offset: int = 0  # exclusive: the offset after its last record
+
+
+class PartitionLog:
+    """The log of one topic partition on its leader.
+
+    With one in-sync replica, the high watermark equals the log end offset. Replication
+    (followers catching up, the high watermark lagging) is modelled on top of this.
+    """
+
+    def __init__(self, topic: str, partition: int) -> None:
+        self.topic = topic
+        self.partition = partition
+        self.keys: list[bytes | None] = []
+        self.values: list[bytes | None] = []
+        self.timestamps: list[int] = []
+        self.headers: dict[int, Headers] = {}
+        self.log_start_offset = 0
+        self.log_end_offset = 0
+        self.high_watermark = 0
+        self.segments: list[LogSegment] = [LogSegment(0)]
+
+    @property
+    def active_segment(self) -> LogSegment:
+        return self.segments[-1]
+
+    def __len__(self) -> int:
+        return self.log_end_offset - self.log_start_offset
+
+    def should_roll(
+        self, batch_bytes: int, batch_max_timestamp: int, segment_bytes: int, segment_ms: int
+    ) -> bool:
+        """Kafka's roll rule for the active segment, evaluated before an append."""
+        segment = self.active_segment
+        if segment.size_bytes == 0:
+            return False
+        if segment.size_bytes > segment_bytes - batch_bytes:
+            return True
+        first = segment.first_batch_timestamp
+        return first is not None and batch_max_timestamp - first > segment_ms
+
+    def roll(self) -> LogSegment:
+        """Close the active segment and start a new one at the log end offset."""
+        segment = LogSegment(self.log_end_offset, end_offset=self.log_end_offset)
+        self.segments.append(segment)
+        return segment
+
+    def append_batch(
+        self,
+        keys: Sequence[bytes | None],
+        values: Sequence[bytes | None],
+        timestamp: int,
+        batch_bytes: int,
+        headers: Sequence[Headers] | None = None,
+    ) -> int:
+        """Append one record batch (all records share ``timestamp``); return its base offset.
+
+        The caller checks sizes and rolls segments first, so this cannot fail halfway.
+        """
+        base = self.log_end_offset
+        count = len(keys)
+        self.keys.extend(keys)
+        self.values.extend(values)
+        self.timestamps.extend([timestamp] * count)
+        if headers is not None:
+            for i, record_headers in enumerate(headers):
+                if record_headers:
+                    self.headers[base + i] = tuple(record_headers)
+        self.log_end_offset = base + count
+        self.high_watermark = self.log_end_offset
+        segment = self.active_segment
+        segment.size_bytes += batch_bytes
+        if segment.first_batch_timestamp is None:
+            segment.first_batch_timestamp = timestamp
+        segment.max_timestamp = max(segment.max_timestamp, timestamp)
+        segment.end_offset = self.log_end_offset
+        return base
+
+    def read(self, offset: int, max_records: int) -> list[ConsumerRecord]:
+        """Records from ``offset`` up to the high watermark, at most ``max_records``."""
+        if offset < self.log_start_offset:
+            raise OffsetOutOfRangeError(
+                f"Received request for offset {offset} for partition "
+                f"{self.topic}-{self.partition}, but we only have log segments starting from "
+                f"offset: {self.log_start_offset}."
+            )
+        if offset > self.log_end_offset:
+            raise OffsetOutOfRangeError(
+                f"Received request for offset {offset} for partition "
+                f"{self.topic}-{self.partition}, but we only have log segments upto "
+                f"{self.log_end_offset}."
+            )
+        stop = min(self.high_watermark, offset + max(max_records, 0))
+        if stop <= offset:
+            return []
+        start_index = offset - self.log_start_offset
+        stop_index = stop - self.log_start_offset
+        topic, partition = self.topic, self.partition
+        headers = self.headers
+        keys = self.keys[start_index:stop_index]
+        values = self.values[start_index:stop_index]
+        timestamps = self.timestamps[start_index:stop_index]
+        return [
+            ConsumerRecord(
+                topic, partition, off, ts, 0, key, value, None,
+                -1 if key is None else len(key),
+                -1 if value is None else len(value),
+                headers.get(off, ()) if headers else (),
+            )
+            for off, ts, key, value in zip(
+                range(offset, stop), timestamps, keys, values, strict=True
+            )
+        ]
+
+    def delete_segments_before(self, new_start_offset: int) -> None:
+        """Drop whole segments that end at or before ``new_start_offset``."""
+        drop = new_start_offset - self.log_start_offset
+        if drop <= 0:
+            return
+        del self.keys[:drop]
+        del self.values[:drop]
+        del self.timestamps[:drop]
+        if self.headers:
+            self.headers = {o: h for o, h in self.headers.items() if o >= new_start_offset}
+        self.segments = [s for s in self.segments if s.base_offset >= new_start_offset]
+        self.log_start_offset = new_start_offset
+
+    def retention_cutoff(self, now_ms: int, retention_ms: int, retention_bytes: int) -> int:
+        """The new log start offset that retention allows, or the current one.
+
+        A closed segment goes when its newest record is older than ``retention.ms``, or
+        while the log is bigger than ``retention.bytes`` (either limit -1 means none).
+        Deletion stops at the first segment that must stay, as in Kafka.
+        """
+        closed = self.segments[:-1]
+        total = sum(s.size_bytes for s in self.segments)
+        cutoff = self.log_start_offset
+        for segment in closed:
+            too_old = retention_ms >= 0 and now_ms - segment.max_timestamp > retention_ms
+            too_big = retention_bytes >= 0 and total - segment.size_bytes >= retention_bytes
+            if not (too_old or too_big):
+                break
+            total -= segment.size_bytes
+            cutoff = segment.end_offset
+        return cutoff

@@ -1,0 +1,79 @@
+"""Turning what a learner passes to ``produce`` into the bytes Kafka stores.
+
+Kafka stores keys, values and header values as bytes. For convenience the engine takes
+``str`` too and encodes it as UTF-8, which is what Kafka's ``StringSerializer`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from engine.core.errors import MessageSizeTooLargeError
+from engine.core.log import Headers
+
+
+class _HasMaxMessageBytes(Protocol):
+    max_message_bytes: int
+
+
+class TopicLike(Protocol):
+    """What the size checks need of a topic: its name and its config."""
+
+    name: str
+    config: _HasMaxMessageBytes
+
+
+def encode(data: bytes | str | None, what: str) -> bytes | None:
+    """``bytes`` as they are, ``str`` as UTF-8, ``None`` as null; anything else is an error."""
+    if data is None or type(data) is bytes:
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(
+        f"the {what} must be bytes, str or None, not {type(data).__name__}: "
+        f"serialize it first (for example str({what}).encode() or json.dumps({what}).encode())"
+    )
+
+
+def encode_headers(headers: Iterable[tuple[str, bytes | str | None]] | None) -> Headers:
+    """Headers as a tuple of ``(str, bytes | None)`` pairs; keys may repeat, as in Kafka."""
+    if headers is None:
+        return ()
+    result = []
+    for item in headers:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            raise TypeError(f"each header must be a (str, bytes) pair, got {item!r}")
+        result.append((item[0], encode(item[1], "header value")))
+    return tuple(result)
+
+
+MAX_REQUEST_SIZE = 1048576
+"""The producer's ``max.request.size`` default: the largest request it will send."""
+
+
+def check_request_size(record_body_bytes: int) -> None:
+    """The producer's own check, made before anything reaches a broker.
+
+    Kafka's producer bounds a record from above as the batch header (61 bytes) plus the
+    largest record overhead (21) plus the key, value and headers fields, which are the
+    record body less its 3 bytes of attributes and deltas.
+    """
+    estimate = 61 + 21 + record_body_bytes - 3
+    if estimate > MAX_REQUEST_SIZE:
+        raise MessageSizeTooLargeError(
+            f"The message is {estimate} bytes when serialized which is larger than "
+            f"{MAX_REQUEST_SIZE}, which is the value of the max.request.size configuration."
+        )
+
+
+def check_batch_size(topic: TopicLike, partition: int, batch_bytes: int) -> None:
+    """The broker's check of a batch against the topic's ``max.message.bytes``.
+
+    The broker logs a detailed text but sends the producer only the error code, so the
+    learner sees the code's default text, as with a real producer.
+    """
+    if batch_bytes > topic.config.max_message_bytes:
+        raise MessageSizeTooLargeError()
