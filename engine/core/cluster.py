@@ -11,6 +11,8 @@ import base64
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 
 from engine.core.clock import SimClock
 from engine.core.configs import (
@@ -30,6 +32,7 @@ from engine.core.names import colliding_topic, collision_error, validate_topic_n
 from engine.core.partitioner import (
     Partitioner,
     StickyPartitioner,
+    _hash_cache,
     check_partition,
     custom_partition,
     positive_hash,
@@ -48,6 +51,8 @@ from engine.core.recordsize import (
     size_at_offset_delta,
 )
 from engine.journal import Journal
+
+_new_record_metadata = partial(tuple.__new__, RecordMetadata)
 
 
 @dataclass
@@ -326,7 +331,11 @@ class Cluster:
             v = value if type(value) is bytes else encode(value, "value")
             keys.append(k)
             values.append(v)
-            bodies.append(record_body_size(k, v))
+            # record_body_size, inlined for the common case of short keys and values
+            if k is not None and v is not None and len(k) < 64 and len(v) < 64:
+                bodies.append(6 + len(k) + len(v))
+            else:
+                bodies.append(record_body_size(k, v))
         if not keys:
             return []
         check_request_size(max(bodies))
@@ -351,6 +360,7 @@ class Cluster:
         """Key hash for keyed records; the sticky partition, in batch.size strides, else."""
         n = len(t.logs)
         sticky = t.sticky
+        cached = _hash_cache.get
         parts: list[int] = []
         append = parts.append
         for k, body in zip(keys, bodies, strict=True):
@@ -358,33 +368,35 @@ class Cluster:
                 append(sticky.partition(n))
                 sticky.update(size_at_offset_delta(body, 0), n)
             else:
-                append(positive_hash(k) % n)
+                h = cached(k)
+                append((h if h is not None else positive_hash(k)) % n)
         return parts
 
     def _append_grouped(
         self, t: Topic, parts: list[int], keys: list[bytes | None],
         values: list[bytes | None], bodies: list[int], timestamp: int,
     ) -> list[RecordMetadata]:
+        """Pack each partition's records into batches of at most batch.size and append."""
         n = len(t.logs)
         cap = t.sticky.batch_size
-        index_in_partition: list[int] = []
         buckets: list[list[int]] = [[] for _ in range(n)]
         for i, p in enumerate(parts):
-            bucket = buckets[p]
-            index_in_partition.append(len(bucket))
-            bucket.append(i)
-        bases = [0] * n
+            buckets[p].append(i)
+        offsets = [0] * len(parts)
         for p, members in enumerate(buckets):
             if not members:
                 continue
             log = t.logs[p]
-            bases[p] = log.log_end_offset
             start = 0
             while start < len(members):
                 batch_bytes = RECORD_BATCH_OVERHEAD
                 stop = start
-                while stop < len(members):
-                    grow = size_at_offset_delta(bodies[members[stop]], stop - start)
+                for i in members[start:]:
+                    body, delta = bodies[i], stop - start
+                    if body < 62 and delta < 8192:  # size_at_offset_delta, inlined
+                        grow = body + 1 if delta < 64 else body + 2
+                    else:
+                        grow = size_at_offset_delta(body, delta)
                     if stop > start and batch_bytes + grow > cap:
                         break
                     batch_bytes += grow
@@ -393,15 +405,18 @@ class Cluster:
                 self._maybe_roll(t, log, batch_bytes, timestamp)
                 base = log.append_batch([keys[i] for i in chunk], [values[i] for i in chunk],
                                         timestamp, batch_bytes)
+                for offset, i in enumerate(chunk, base):
+                    offsets[i] = offset
                 self.journal.record(
                     self.now_ms, "records_appended",
                     {"topic": t.name, "partition": p, "base_offset": base,
                      "count": len(chunk), "bytes": batch_bytes},
                 )
                 start = stop
-        name = t.name
-        return [RecordMetadata(name, p, bases[p] + j, timestamp)
-                for p, j in zip(parts, index_in_partition, strict=True)]
+        count = len(parts)
+        return list(map(_new_record_metadata, zip(
+            repeat(t.name, count), parts, offsets, repeat(timestamp, count), strict=True
+        )))
 
     # -------------------------------------------------------------- fetch
     def fetch(

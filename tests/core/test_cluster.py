@@ -296,3 +296,22 @@ def test_batch_over_the_topics_max_message_bytes_is_refused() -> None:
         c.produce("small", b"x" * 1000)
     assert c.journal.digest() == before
     c.produce("small", b"x" * 900)
+
+
+def test_produce_batch_counts_bytes_exactly_as_kafkas_record_format() -> None:
+    from engine.core.recordsize import RECORD_BATCH_OVERHEAD, record_size
+
+    c = Cluster()
+    c.create_topic("t", partitions=1)
+    values = [b"v" * (i % 90) for i in range(300)]
+    c.produce_batch("t", [(b"key", v) for v in values])
+    expected, offset = [], 0
+    for event in c.journal.of_kind("records_appended"):
+        count = event.data["count"]
+        chunk = values[offset : offset + count]
+        expected.append(RECORD_BATCH_OVERHEAD + sum(
+            record_size(b"key", v, offset_delta=j) for j, v in enumerate(chunk)
+        ))
+        offset += count
+    assert [e.data["bytes"] for e in c.journal.of_kind("records_appended")] == expected
+    assert offset == 300

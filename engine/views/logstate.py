@@ -1,0 +1,193 @@
+"""What a partition view draws, kept up to date from the journal as small JSON changes.
+
+:class:`TopicLogState` reads one topic through the cluster's public API once
+(``describe_topic`` for offsets and leaders, ``fetch`` for the newest records), then
+follows the journal. Each relevant event becomes a list of *ops*: small JSON-ready
+dicts that the widget sends to the browser, where ``partitions.js`` applies them to its
+own copy with the same rules as :meth:`TopicLogState.apply` does here.
+
+The JSON shapes, shared by the widget, its front end and the static HTML::
+
+    snapshot  = {"seq", "topic", "exists", "max_cells", "palette", "partitions": [part]}
+    part      = {"partition", "leader", "replicas", "start", "hw", "leo",
+                 "segments": [base offsets of rolled segments], "cells": [cell]}
+    cell      = [offset, key label or None, colour index, tooltip]
+    op        = {"op": "append", "p", "start", "hw", "leo", "cells"}
+              | {"op": "roll", "p", "start", "hw", "leo", "base"}
+              | {"op": "offsets", "p", "start", "hw", "leo"}
+              | {"op": "add", "partitions": [part]}
+
+Only the newest ``max_cells`` records of each partition are kept as cells; the records
+between the log start offset and the first cell are counted, not drawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from engine.errors import KafkaError
+from engine.views.palette import PALETTE, key_colour, key_label, record_tip
+
+if TYPE_CHECKING:
+    from engine import Cluster, Event, PartitionDescription
+
+RESET: Final = "reset"
+"""Returned by :meth:`TopicLogState.apply` when the whole state must be sent again."""
+
+Part = dict[str, Any]
+Op = dict[str, Any]
+
+
+class TopicLogState:
+    """The drawable state of one topic's partition logs, updated event by event.
+
+    ``seq`` counts the changes: the snapshot carries the ``seq`` it was taken at and
+    each batch of ops carries the next one, so a reader can notice a missed change.
+    """
+
+    def __init__(self, cluster: Cluster, topic: str, max_cells: int) -> None:
+        if max_cells < 1:
+            raise ValueError(f"max_cells must be at least 1, got {max_cells}")
+        self.cluster = cluster
+        self.topic = topic
+        self.max_cells = max_cells
+        self.seq = 0
+        self.exists = False
+        self.partitions: list[Part] = []
+        self.load()
+
+    # -------------------------------------------------------------- reading
+    def load(self) -> None:
+        """(Re)read the whole topic from the cluster."""
+        if not self.cluster.has_topic(self.topic):
+            self.exists = False
+            self.partitions = []
+            return
+        description = self.cluster.describe_topic(self.topic)
+        rolled = self._rolled_segments()
+        self.exists = True
+        self.partitions = [
+            self._new_part(pd, rolled.get(pd.partition, [])) for pd in description.partitions
+        ]
+
+    def _rolled_segments(self) -> dict[int, list[int]]:
+        """Base offsets of rolled segments per partition, from the journal's history."""
+        rolled: dict[int, list[int]] = {}
+        journal = self.cluster.journal
+        for index in range(len(journal) - 1, -1, -1):  # newest first, back to creation
+            event = journal[index]
+            if event.data.get("topic") != self.topic:
+                continue
+            if event.kind == "topic_created":
+                break
+            if event.kind == "segment_rolled":
+                rolled.setdefault(event.data["partition"], []).insert(
+                    0, event.data["base_offset"])
+        return rolled
+
+    def _new_part(self, pd: PartitionDescription, segments: list[int]) -> Part:
+        first = max(pd.log_start_offset, pd.high_watermark - self.max_cells)
+        return {
+            "partition": pd.partition,
+            "leader": pd.leader,
+            "replicas": list(pd.replicas),
+            "start": pd.log_start_offset,
+            "hw": pd.high_watermark,
+            "leo": pd.log_end_offset,
+            "segments": [s for s in segments if s > pd.log_start_offset],
+            "cells": self._cells(pd.partition, first, pd.high_watermark),
+        }
+
+    def _cells(self, partition: int, first: int, stop: int) -> list[list[Any]]:
+        """Cells for the committed records in ``[first, stop)`` of one partition."""
+        if stop <= first:
+            return []
+        try:
+            records = self.cluster.fetch(self.topic, partition, first, stop - first)
+        except KafkaError:  # e.g. retention moved the log start meanwhile
+            return []
+        return [
+            [r.offset, key_label(r.key), key_colour(r.key),
+             record_tip(r.offset, r.key, r.value, r.timestamp)]
+            for r in records
+        ]
+
+    def _offsets(self, part: Part) -> Op:
+        """Refresh one partition's offsets from the cluster; return them as op fields."""
+        pd = self.cluster.describe_topic(self.topic).partitions[part["partition"]]
+        part["start"], part["hw"], part["leo"] = (
+            pd.log_start_offset, pd.high_watermark, pd.log_end_offset)
+        start = pd.log_start_offset
+        part["cells"] = [c for c in part["cells"] if c[0] >= start]
+        part["segments"] = [s for s in part["segments"] if s > start]
+        return {"p": part["partition"], "start": start, "hw": part["hw"], "leo": part["leo"]}
+
+    # ------------------------------------------------------------- updating
+    def apply(self, event: Event) -> list[Op] | str | None:
+        """Follow one journal event: ``None`` if it changes nothing drawn, else the ops
+        to send, or :data:`RESET` when the topic was created or deleted."""
+        data = event.data
+        if data.get("topic") != self.topic:
+            return None
+        kind = event.kind
+        if kind in ("topic_created", "topic_deleted"):
+            self.load()
+            self.seq += 1
+            return RESET
+        if not self.exists:
+            return None
+        if kind == "partitions_created":
+            ops = self._add_partitions()
+        elif "partition" in data and 0 <= data["partition"] < len(self.partitions):
+            ops = [self._partition_op(kind, data, self.partitions[data["partition"]])]
+        else:
+            return None
+        self.seq += 1
+        return ops
+
+    def _add_partitions(self) -> list[Op]:
+        description = self.cluster.describe_topic(self.topic)
+        added = [self._new_part(pd, []) for pd in description.partitions[len(self.partitions):]]
+        self.partitions.extend(added)
+        return [{"op": "add", "partitions": [copy_part(p) for p in added]}]
+
+    def _partition_op(self, kind: str, data: Any, part: Part) -> Op:
+        offsets = self._offsets(part)
+        if kind == "records_appended":
+            stop = min(data["base_offset"] + data["count"], part["hw"])
+            first = max(data["base_offset"], stop - self.max_cells, part["start"])
+            cells = self._cells(part["partition"], first, stop)
+            part["cells"].extend(cells)
+            del part["cells"][: -self.max_cells]
+            return {"op": "append", **offsets, "cells": cells}
+        if kind == "segment_rolled":
+            base = data["base_offset"]
+            if base > part["start"] and base not in part["segments"]:
+                part["segments"].append(base)
+            return {"op": "roll", **offsets, "base": base}
+        return {"op": "offsets", **offsets}
+
+    # -------------------------------------------------------------- results
+    @property
+    def record_count(self) -> int:
+        """Records currently in the topic's logs (log end offset minus log start offset)."""
+        return sum(p["leo"] - p["start"] for p in self.partitions)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as fresh JSON-ready objects (safe to keep after more events)."""
+        return {
+            "seq": self.seq,
+            "topic": self.topic,
+            "exists": self.exists,
+            "max_cells": self.max_cells,
+            "palette": list(PALETTE),
+            "partitions": [copy_part(p) for p in self.partitions],
+        }
+
+
+def copy_part(part: Part) -> Part:
+    """A copy of a partition's state that later changes to ``part`` do not affect."""
+    copied = dict(part)
+    for name in ("replicas", "segments", "cells"):
+        copied[name] = list(part[name])
+    return copied

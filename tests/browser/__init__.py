@@ -1,0 +1,1 @@
+"""Real-browser tests: lessons run in JupyterLab in headless Chromium (marker ``browser``)."""

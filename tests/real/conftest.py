@@ -1,0 +1,68 @@
+"""Fixtures for tests against a real Apache Kafka broker (see tools/realkafka.py).
+
+Without a broker these tests skip, unless ``COURSE_REQUIRE_REAL_KAFKA=1`` (as in CI), where a
+missing broker is a failure rather than a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # so that `tools.realkafka` imports from any rootdir
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tools import realkafka  # noqa: E402
+
+HOW_TO_START = (
+    "run `python tools/realkafka.py fetch && python tools/realkafka.py start` and set "
+    f"{realkafka.ENV_BOOTSTRAP}={realkafka.HOST}:{realkafka.DEFAULT_PORT}"
+)
+
+
+def _unavailable(reason: str) -> None:
+    """Skip the test, or fail it when the run requires real Kafka."""
+    message = f"no real Kafka: {reason}; {HOW_TO_START}"
+    if os.environ.get("COURSE_REQUIRE_REAL_KAFKA") == "1":
+        pytest.fail(f"{message} (COURSE_REQUIRE_REAL_KAFKA=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def _reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    """True if any ``host:port`` of a bootstrap list accepts a TCP connection."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+@pytest.fixture(scope="session")
+def real_kafka() -> str:
+    """The bootstrap servers of a reachable real Kafka, from ``$KAFKA_BOOTSTRAP_SERVERS``."""
+    bootstrap = os.environ.get(realkafka.ENV_BOOTSTRAP, "").strip()
+    if not bootstrap:
+        _unavailable(f"{realkafka.ENV_BOOTSTRAP} is not set")
+    elif not _reachable(bootstrap):
+        _unavailable(f"{realkafka.ENV_BOOTSTRAP}={bootstrap} is not reachable")
+    return bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_tools() -> None:
+    """Kafka's own Java CLI tools (from ``.kafka/lib``) are there to run."""
+    version = realkafka.fetched_version()
+    if version is None or not realkafka.is_fetched(version):
+        _unavailable("the Kafka jars are not in .kafka/lib")
+    try:
+        realkafka.java_bin()
+    except realkafka.RealKafkaError as error:
+        _unavailable(str(error))
