@@ -1,6 +1,6 @@
 """Drive a real JupyterLab in headless Chromium (Playwright) for the browser tests.
 
-The recipe and its gotchas are in /work/shared/reference/tooling.md, section 4. In short:
+The recipe follows the project's tooling notes (JupyterLab + headless Chromium). In short:
 
 * the server is a private ``jupyter lab`` (``python -m jupyterlab`` from the running
   venv) on 127.0.0.1 with an OS-chosen port and a random token; every ``JUPYTER_*``

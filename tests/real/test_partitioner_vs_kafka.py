@@ -15,7 +15,6 @@ import random
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -154,7 +153,7 @@ def _produce_with_java(bootstrap: str, topic: str, payload: bytes) -> float:
 
 
 async def _create_topics(bootstrap: str, topics: dict[int, str]) -> None:
-    """Create one topic per partition count and wait until every partition takes writes."""
+    """Create one topic per partition count and wait until the metadata shows them all."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -175,21 +174,11 @@ async def _create_topics(bootstrap: str, topics: dict[int, str]) -> None:
                 and all(part["leader"] >= 0 for part in topic["partitions"])
             }
             if ready == set(wanted):
-                break
+                return
             assert time.monotonic() < deadline, f"not ready: {sorted(set(wanted) - ready)}"
             await asyncio.sleep(0.2)
     finally:
         await admin.close()
-    # The metadata can name a leader before that broker serves the partition; ListOffsets is
-    # retried until every partition answers, so producing starts on writable partitions.
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tps = [TopicPartition(name, p) for n, name in topics.items() for p in range(n)]
-        ends = await consumer.end_offsets(tps)
-        assert set(ends.values()) == {0}, "new topics should be empty"
-    finally:
-        await consumer.stop()
 
 
 async def _delete_topics(bootstrap: str, names: list[str]) -> None:
@@ -201,10 +190,45 @@ async def _delete_topics(bootstrap: str, names: list[str]) -> None:
         await admin.close()
 
 
-async def _read_back(
+async def _read_topic(
+    consumer: AIOKafkaConsumer, topic: str, partitions: int, keys: list[bytes]
+) -> Placement:
+    """Read every partition of ``topic`` to its end: (partition, offset) of each record."""
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    consumer.assign(tps)
+    await consumer.seek_to_beginning(*tps)
+    ends = await consumer.end_offsets(tps)
+    assert sum(ends.values()) == len(keys), f"{topic}: {sum(ends.values())} records"
+    found: list[tuple[int, int] | None] = [None] * len(keys)
+    remaining = {tp for tp in tps if ends[tp] > 0}
+    while remaining:
+        batches = await consumer.getmany(*remaining, timeout_ms=2000, max_records=50_000)
+        assert batches, f"{topic}: no records arrived in 2 s"
+        for tp, records in batches.items():
+            for record in records:
+                index = int(record.value[1:])
+                assert record.key == keys[index], (topic, index, record.key, keys[index])
+                assert found[index] is None, f"{topic}: record {index} twice"
+                found[index] = (tp.partition, record.offset)
+            if records[-1].offset + 1 >= ends[tp]:
+                remaining.discard(tp)
+    assert None not in found, f"{topic}: records missing"
+    return [place for place in found if place is not None]
+
+
+async def _java_oracle(
     bootstrap: str, topics: dict[int, str], keys: list[bytes]
-) -> dict[int, Placement]:
-    """Read every partition of every topic to its end: (partition, offset) of each record."""
+) -> tuple[dict[int, Placement], str]:
+    """Create the topics, write ``keys`` to each with the console producer, read them back.
+
+    A new partition takes writes a little after the metadata names its leader, and creating
+    2,080 partitions keeps the broker busy for seconds, so each producer starts as soon as
+    its own topic answers ListOffsets (retried by aiokafka until it does).
+    """
+    payload = console_input(keys)
+    began = time.monotonic()
+    await _create_topics(bootstrap, topics)
+    created = time.monotonic()
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         enable_auto_commit=False,
@@ -214,31 +238,27 @@ async def _read_back(
     )
     await consumer.start()
     try:
-        placements: dict[int, Placement] = {}
-        for n, topic in topics.items():
-            tps = [TopicPartition(topic, p) for p in range(n)]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
-            assert sum(ends.values()) == len(keys), f"{topic}: {sum(ends.values())} records"
-            found: list[tuple[int, int] | None] = [None] * len(keys)
-            remaining = {tp for tp in tps if ends[tp] > 0}
-            while remaining:
-                batches = await consumer.getmany(*remaining, timeout_ms=2000, max_records=50_000)
-                assert batches, f"{topic}: no records arrived in 2 s"
-                for tp, records in batches.items():
-                    for record in records:
-                        index = int(record.value[1:])
-                        assert record.key == keys[index], (topic, index, record.key, keys[index])
-                        assert found[index] is None, f"{topic}: record {index} twice"
-                        found[index] = (tp.partition, record.offset)
-                    if records[-1].offset + 1 >= ends[tp]:
-                        remaining.discard(tp)
-            assert None not in found, f"{topic}: records missing"
-            placements[n] = [place for place in found if place is not None]
-        return placements
+        slots = asyncio.Semaphore(PARALLEL_PRODUCERS)
+
+        async def produce(topic: str, partitions: int) -> float:
+            async with slots:
+                tps = [TopicPartition(topic, p) for p in range(partitions)]
+                ends = await consumer.end_offsets(tps)
+                assert not any(ends.values()), f"{topic} is not empty"
+                return await asyncio.to_thread(_produce_with_java, bootstrap, topic, payload)
+
+        durations = await asyncio.gather(*(produce(t, n) for n, t in topics.items()))
+        produced = time.monotonic()
+        placements = {n: await _read_topic(consumer, t, n, keys) for n, t in topics.items()}
     finally:
         await consumer.stop()
+    summary = (
+        f"real Kafka: created {len(topics)} topics in {created - began:.1f} s; "
+        f"{len(topics)} console producers ({PARALLEL_PRODUCERS} at once, "
+        f"{min(durations):.1f}-{max(durations):.1f} s each) done in {produced - created:.1f} s; "
+        f"read back in {time.monotonic() - produced:.1f} s"
+    )
+    return placements, summary
 
 
 @pytest.fixture(scope="module")
@@ -254,23 +274,9 @@ def java_placements(
     """For each partition count, where Kafka's Java producer put every record."""
     stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     topics = {n: f"course-partitioner-diff-{stamp}-p{n:02d}" for n in PARTITION_COUNTS}
-    began = time.monotonic()
-    asyncio.run(_create_topics(real_kafka, topics))
-    created = time.monotonic()
     try:
-        payload = console_input(keys)
-        with ThreadPoolExecutor(PARALLEL_PRODUCERS) as pool:
-            durations = list(
-                pool.map(lambda t: _produce_with_java(real_kafka, t, payload), topics.values())
-            )
-        produced = time.monotonic()
-        placements = asyncio.run(_read_back(real_kafka, topics, keys))
-        print(
-            f"\nreal Kafka: created {len(topics)} topics in {created - began:.1f} s; "
-            f"console producers {produced - created:.1f} s (each {min(durations):.1f}-"
-            f"{max(durations):.1f} s, {PARALLEL_PRODUCERS} at once); "
-            f"read back {time.monotonic() - produced:.1f} s"
-        )
+        placements, summary = asyncio.run(_java_oracle(real_kafka, topics, keys))
+        print(f"\n{summary}")
         yield placements
     finally:
         asyncio.run(_delete_topics(real_kafka, list(topics.values())))
