@@ -41,7 +41,7 @@ def run(*args: str | Path, **kwargs: object) -> None:
 
 def ensure_env(extras: str) -> None:
     """Create .venv and install the course into it, unless that is already done."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file must run on any python3)
         sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PY.exists():
         print("Creating the course's Python environment in .venv ...", flush=True)

@@ -117,16 +117,18 @@ def main() -> None:
     for label, distinct in (("10,000 distinct keys", 10_000), ("200,000 distinct keys", N)):
         records = make_records(N, distinct)
         print(f"\n{label}:")
-        print(f"  engine, produce_batch + fetch   {measure(engine_batch, records, args.repeat):>10,.0f} msg/s")
-        print(f"  engine, produce() each + fetch  {measure(engine_single, records, args.repeat):>10,.0f} msg/s")
-        print(f"  floor: lists + murmur2          {measure(floor, records, args.repeat):>10,.0f} msg/s")
+        for name, fn in (("engine, produce_batch + fetch", engine_batch),
+                         ("engine, produce() each + fetch", engine_single),
+                         ("floor: lists + murmur2", floor)):
+            print(f"  {name:<32}{measure(fn, records, args.repeat):>10,.0f} msg/s")
     child = subprocess.run(
         [sys.executable, "-m", "bench.throughput", "--child-hold-million"],
         capture_output=True, text=True, check=True,
     )
     held = json.loads(child.stdout)
     print(f"\nholding {held['records']:,.0f} records: peak RSS {held['peak_rss_mb']:.0f} MB")
-    print(f"this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"this process: peak RSS {own:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ ENV_BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS"
 READY_LINE = "Kafka Server started"
 BROKER_HEAP = ("-Xms256m", "-Xmx512m")
 
-#: Script name -> main class, as in Kafka's ``bin/*.sh``.
+#: Script name -> main class, as in Kafka's ``bin/*.sh`` (checked against the 4.4.0 jars).
 TOOLS: dict[str, str] = {
     "kafka-topics": "org.apache.kafka.tools.TopicCommand",
     "kafka-console-producer": "org.apache.kafka.tools.ConsoleProducer",
@@ -73,7 +73,7 @@ TOOLS: dict[str, str] = {
     "kafka-metadata-quorum": "org.apache.kafka.tools.MetadataQuorumCommand",
     "kafka-producer-perf-test": "org.apache.kafka.tools.ProducerPerformance",
     "kafka-consumer-perf-test": "org.apache.kafka.tools.ConsumerPerformance",
-    "kafka-configs": "kafka.admin.ConfigCommand",
+    "kafka-configs": "org.apache.kafka.tools.ConfigCommand",
     "kafka-storage": "kafka.tools.StorageTool",
 }
 #: Tools that measure throughput: they keep the JVM's full JIT compiler.
@@ -287,6 +287,11 @@ def write_configs(port: int = DEFAULT_PORT) -> Path:
 # --------------------------------------------------------------------------------- tools
 
 
+def _cds_enabled() -> bool:
+    """Class-data archives are on unless ``REALKAFKA_CDS=0``."""
+    return os.environ.get("REALKAFKA_CDS", "1") != "0"
+
+
 def _cds_archive(name: str) -> Path:
     """Where the class-data archive of tool ``name`` lives, keyed on the JDK it was made by.
 
@@ -316,7 +321,7 @@ def tool_command(name: str, args: Sequence[str] = (), archive_to: Path | None = 
     archive = _cds_archive(name)
     if archive_to is not None:
         jvm += [f"-XX:ArchiveClassesAtExit={archive_to}", "-Xlog:cds*=off"]
-    elif archive.is_file():
+    elif _cds_enabled() and archive.is_file():
         jvm += [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds*=off"]
     return [
         java_bin(),
@@ -355,9 +360,12 @@ def _run_tool_process(name: str, args: Sequence[str], run: Callable[[list[str]],
         raise RealKafkaError("Kafka jars not fetched: run `python tools/realkafka.py fetch`")
     archive = _cds_archive(name)
     lock = archive.with_suffix(".lock")
-    if archive.is_file() or os.environ.get("REALKAFKA_CDS") == "0":
+    if archive.is_file() or not _cds_enabled():
         return run(tool_command(name, args))
     CDS_DIR.mkdir(exist_ok=True)
+    with contextlib.suppress(OSError):
+        if time.time() - lock.stat().st_mtime > 600:  # left behind by a killed run
+            lock.unlink()
     try:
         os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:  # another run is writing the archive

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.realkafka
 
 N_RECORDS = 10_000
 PARTITION_COUNTS = tuple(range(1, 65))
-PARALLEL_PRODUCERS = 3  # JVMs at once; each takes ~1 s for 10,000 records on 2 cores
+PARALLEL_PRODUCERS = 4  # JVMs at once; each takes ~1 s for 10,000 records on 2 cores
 SEED = 20_251_127
 
 #: Java's result per partition count: for record i, the (partition, offset) Kafka gave it.
