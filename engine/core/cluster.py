@@ -7,13 +7,10 @@ cluster exactly as it was. Every change of state is written to :attr:`Cluster.jo
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import partial
-from itertools import repeat
 
+from engine.core.appender import Appender, default_partitions
 from engine.core.clock import SimClock
 from engine.core.configs import (
     BROKER_CONFIGS_WITHOUT_DEFAULT,
@@ -32,7 +29,6 @@ from engine.core.names import colliding_topic, collision_error, validate_topic_n
 from engine.core.partitioner import (
     Partitioner,
     StickyPartitioner,
-    _hash_cache,
     check_partition,
     custom_partition,
     positive_hash,
@@ -45,27 +41,10 @@ from engine.core.records import (
     RecordMetadata,
     TopicDescription,
 )
-from engine.core.recordsize import (
-    RECORD_BATCH_OVERHEAD,
-    record_body_size,
-    size_at_offset_delta,
-)
+from engine.core.recordsize import RECORD_BATCH_OVERHEAD, record_body_size, size_at_offset_delta
+from engine.core.retention import apply_retention
+from engine.core.topic import Topic, new_uuid
 from engine.journal import Journal
-
-_new_record_metadata = partial(tuple.__new__, RecordMetadata)
-
-
-@dataclass
-class Topic:
-    """A topic's metadata and its partitions' logs (engine-internal)."""
-
-    name: str
-    topic_id: str
-    config: TopicConfig
-    replicas: list[list[int]]
-    logs: list[PartitionLog]
-    sticky: StickyPartitioner
-    internal: bool = False
 
 
 def _unknown_topic() -> UnknownTopicOrPartitionError:
@@ -109,7 +88,8 @@ class Cluster:
         self.journal = Journal()
         self._brokers = ids
         self._topics: dict[str, Topic] = {}
-        self.cluster_id = self._new_uuid()
+        self._appender = Appender(self.journal, lambda: self._clock.now_ms)
+        self.cluster_id = new_uuid(self._rng)
         self.journal.record(
             0, "cluster_started",
             {"cluster_id": self.cluster_id, "brokers": list(ids), "seed": seed,
@@ -293,17 +273,10 @@ class Cluster:
             p = t.sticky.partition(n)
         batch_bytes = RECORD_BATCH_OVERHEAD + size
         check_batch_size(t, p, batch_bytes)
-        log = t.logs[p]
-        self._maybe_roll(t, log, batch_bytes, timestamp)
-        offset = log.append_batch((key_b,), (value_b,), timestamp, batch_bytes,
-                                  (record_headers,) if record_headers else None)
+        offset = self._appender.append(t, t.logs[p], [key_b], [value_b], timestamp,
+                                       batch_bytes, [record_headers] if record_headers else None)
         if key_b is None and partition is None and partitioner is None:
             t.sticky.update(batch_bytes, n)
-        self.journal.record(
-            self.now_ms, "records_appended",
-            {"topic": topic, "partition": p, "base_offset": offset, "count": 1,
-             "bytes": batch_bytes},
-        )
         return RecordMetadata(topic, p, offset, timestamp)
 
     def produce_batch(
@@ -349,74 +322,10 @@ class Cluster:
             parts = [custom_partition(partitioner, topic, k, v, n)
                      for k, v in zip(keys, values, strict=True)]
         else:
-            parts = self._default_partitions(t, keys, bodies)
+            parts = default_partitions(t, keys, bodies)
         for p in set(parts):
             check_batch_size(t, p, largest)
-        return self._append_grouped(t, parts, keys, values, bodies, timestamp)
-
-    def _default_partitions(
-        self, t: Topic, keys: list[bytes | None], bodies: list[int]
-    ) -> list[int]:
-        """Key hash for keyed records; the sticky partition, in batch.size strides, else."""
-        n = len(t.logs)
-        sticky = t.sticky
-        cached = _hash_cache.get
-        parts: list[int] = []
-        append = parts.append
-        for k, body in zip(keys, bodies, strict=True):
-            if k is None:
-                append(sticky.partition(n))
-                sticky.update(size_at_offset_delta(body, 0), n)
-            else:
-                h = cached(k)
-                append((h if h is not None else positive_hash(k)) % n)
-        return parts
-
-    def _append_grouped(
-        self, t: Topic, parts: list[int], keys: list[bytes | None],
-        values: list[bytes | None], bodies: list[int], timestamp: int,
-    ) -> list[RecordMetadata]:
-        """Pack each partition's records into batches of at most batch.size and append."""
-        n = len(t.logs)
-        cap = t.sticky.batch_size
-        buckets: list[list[int]] = [[] for _ in range(n)]
-        for i, p in enumerate(parts):
-            buckets[p].append(i)
-        offsets = [0] * len(parts)
-        for p, members in enumerate(buckets):
-            if not members:
-                continue
-            log = t.logs[p]
-            start = 0
-            while start < len(members):
-                batch_bytes = RECORD_BATCH_OVERHEAD
-                stop = start
-                for i in members[start:]:
-                    body, delta = bodies[i], stop - start
-                    if body < 62 and delta < 8192:  # size_at_offset_delta, inlined
-                        grow = body + 1 if delta < 64 else body + 2
-                    else:
-                        grow = size_at_offset_delta(body, delta)
-                    if stop > start and batch_bytes + grow > cap:
-                        break
-                    batch_bytes += grow
-                    stop += 1
-                chunk = members[start:stop]
-                self._maybe_roll(t, log, batch_bytes, timestamp)
-                base = log.append_batch([keys[i] for i in chunk], [values[i] for i in chunk],
-                                        timestamp, batch_bytes)
-                for offset, i in enumerate(chunk, base):
-                    offsets[i] = offset
-                self.journal.record(
-                    self.now_ms, "records_appended",
-                    {"topic": t.name, "partition": p, "base_offset": base,
-                     "count": len(chunk), "bytes": batch_bytes},
-                )
-                start = stop
-        count = len(parts)
-        return list(map(_new_record_metadata, zip(
-            repeat(t.name, count), parts, offsets, repeat(timestamp, count), strict=True
-        )))
+        return self._appender.append_grouped(t, parts, keys, values, bodies, timestamp)
 
     # -------------------------------------------------------------- fetch
     def fetch(
@@ -435,19 +344,10 @@ class Cluster:
             raise _unknown_topic()
         return topic
 
-    def _new_uuid(self) -> str:
-        while True:
-            raw = bytearray(self._rng.getrandbits(128).to_bytes(16, "big"))
-            raw[6] = (raw[6] & 0x0F) | 0x40  # a version-4 UUID, as java.util.UUID makes
-            raw[8] = (raw[8] & 0x3F) | 0x80
-            text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-            if not text.startswith("-"):
-                return text
-
     def _new_topic(self, name: str, assignment: list[list[int]], config: TopicConfig) -> Topic:
         topic = Topic(
             name=name,
-            topic_id=self._new_uuid(),
+            topic_id=new_uuid(self._rng),
             config=config,
             replicas=[list(r) for r in assignment],
             logs=[PartitionLog(name, p) for p in range(len(assignment))],
@@ -471,35 +371,12 @@ class Cluster:
         self.create_topic(name)
         return self._topics[name]
 
-    def _maybe_roll(self, t: Topic, log: PartitionLog, batch_bytes: int, timestamp: int) -> None:
-        config = t.config
-        if log.should_roll(batch_bytes, timestamp, config.segment_bytes, config.segment_ms):
-            segment = log.roll()
-            self.journal.record(
-                self.now_ms, "segment_rolled",
-                {"topic": t.name, "partition": log.partition, "base_offset": segment.base_offset},
-            )
-
     def _schedule_retention_check(self) -> None:
         interval = int(self._broker_configs["log.retention.check.interval.ms"])
         self._clock.call_later(interval, self._retention_check, name="log-retention")
 
     def _retention_check(self) -> None:
-        for name in sorted(self._topics):
-            t = self._topics[name]
-            if "delete" not in t.config.cleanup_policy:
-                continue
-            for log in t.logs:
-                cutoff = log.retention_cutoff(self.now_ms, t.config.retention_ms,
-                                              t.config.retention_bytes)
-                if cutoff > log.log_start_offset:
-                    before = log.log_start_offset
-                    log.delete_segments_before(cutoff)
-                    self.journal.record(
-                        self.now_ms, "segments_deleted",
-                        {"topic": name, "partition": log.partition,
-                         "from_offset": before, "log_start_offset": cutoff},
-                    )
+        apply_retention(self._topics, self.now_ms, self.journal)
         self._schedule_retention_check()
 
     def __repr__(self) -> str:
