@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:  # so that `tools.realkafka` imports from any rootdir
-    sys.path.insert(0, str(REPO_ROOT))
-
-from tools import realkafka  # noqa: E402
+from tools import realkafka
 
 HOW_TO_START = (
     "run `python tools/realkafka.py fetch && python tools/realkafka.py start` and set "

@@ -26,61 +26,23 @@ pytestmark = pytest.mark.realkafka
 
 N_RECORDS = 10_000
 PARTITION_COUNTS = tuple(range(1, 65))
-PARALLEL_PRODUCERS = 4  # JVMs at once; each takes ~1 s for 10,000 records on 2 cores
+PARALLEL_PRODUCERS = 3  # JVMs at once; each takes ~1 s for 10,000 records on 2 cores
 SEED = 20_251_127
 
 #: Java's result per partition count: for record i, the (partition, offset) Kafka gave it.
 Placement = list[tuple[int, int]]
 
 _FIXED_KEYS = (
-    "clé-ü-日本-🚀",
-    "naïve café",
-    "Ελληνικά",
-    "русский ключ",
-    "עברית",
-    "العربية",
-    "हिन्दी",
-    "한국어",
-    "中文键",
-    "😀😃😄😁",
-    "🇫🇷🇯🇵",
-    "👩‍👩‍👧‍👦",
-    "e\u0301",
-    "\u00e9",
-    "ß",
-    "Å",
-    "\u00a0",
-    " ",
-    "  leading",
-    "trailing  ",
-    "a b c",
-    "null",
-    "NULL",
-    "0",
-    "-1",
-    "\\",
-    "\\t",
-    "key=value",
-    "ключ:42",
-    "\u2028",
-    "\u0085",
-    "\ufeff",
-    "\x00",
-    "\x01\x02\x1b\x7f",
-    "x" * 1000,
-)
+    "clé-ü-日本-🚀", "naïve café", "Ελληνικά", "русский ключ", "עברית", "العربية", "हिन्दी",
+    "한국어", "中文键", "😀😃😄😁", "🇫🇷🇯🇵", "👩‍👩‍👧‍👦", "e\u0301", "\u00e9", "ß", "Å",
+    "\u00a0", " ", "  leading", "trailing  ", "a b c", "null", "NULL", "0", "-1", "\\", "\\t",
+    "key=value", "ключ:42", "\u2028", "\u0085", "\ufeff", "\x00", "\x01\x02\x1b\x7f", "x" * 1000,
+)  # fmt: skip
+#: Code point ranges of the random keys (ASCII weighted x3); no surrogates, tabs or newlines.
 _ALPHABET_RANGES = (
-    (0x20, 0x7E),
-    (0x20, 0x7E),
-    (0x20, 0x7E),
-    (0xA1, 0xFF),
-    (0x391, 0x3C9),
-    (0x410, 0x44F),
-    (0x4E00, 0x9FFF),
-    (0x3040, 0x30FF),
-    (0xAC00, 0xD7A3),
-    (0x1F300, 0x1FAFF),
-)
+    (0x20, 0x7E), (0x20, 0x7E), (0x20, 0x7E), (0xA1, 0xFF), (0x391, 0x3C9), (0x410, 0x44F),
+    (0x4E00, 0x9FFF), (0x3040, 0x30FF), (0xAC00, 0xD7A3), (0x1F300, 0x1FAFF),
+)  # fmt: skip
 
 
 def _random_text(rng: random.Random, length: int) -> str:
