@@ -8,6 +8,7 @@ cluster exactly as it was. Every change of state is written to :attr:`Cluster.jo
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 from engine.core.appender import Appender, default_partitions
@@ -22,10 +23,17 @@ from engine.core.errors import (
     InvalidTopicError,
     TopicAlreadyExistsError,
     TopicDeletionDisabledError,
+    TopicNameWarning,
     UnknownTopicOrPartitionError,
 )
 from engine.core.log import PartitionLog
-from engine.core.names import colliding_topic, collision_error, validate_topic_name
+from engine.core.names import (
+    COLLISION_WARNING,
+    colliding_topic,
+    collision_error,
+    has_collision_chars,
+    validate_topic_name,
+)
 from engine.core.partitioner import (
     Partitioner,
     StickyPartitioner,
@@ -198,6 +206,8 @@ class Cluster:
         topic = self._new_topic(
             name, assignment, TopicConfig(overrides, broker_configs=self._broker_configs)
         )
+        if has_collision_chars(name):
+            warnings.warn(COLLISION_WARNING, TopicNameWarning, stacklevel=2)
         self.journal.record(
             self.now_ms, "topic_created",
             {"topic": name, "topic_id": topic.topic_id, "partitions": partitions,

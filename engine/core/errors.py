@@ -130,6 +130,10 @@ class IllegalArgumentError(KafkaError, ValueError):
     description = "Illegal argument."
 
 
+class TopicNameWarning(UserWarning):
+    """A topic name that works, but may clash with another in metric names."""
+
+
 __all__ = [
     "CorruptRecordError",
     "IllegalArgumentError",
@@ -144,6 +148,7 @@ __all__ = [
     "PolicyViolationError",
     "TopicAlreadyExistsError",
     "TopicDeletionDisabledError",
+    "TopicNameWarning",
     "UnknownTopicIdError",
     "UnknownTopicOrPartitionError",
 ]

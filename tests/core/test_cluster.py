@@ -13,6 +13,7 @@ from engine.errors import (
     MessageSizeTooLargeError,
     OffsetOutOfRangeError,
     TopicAlreadyExistsError,
+    TopicNameWarning,
     UnknownTopicOrPartitionError,
 )
 
@@ -256,6 +257,7 @@ def test_delete_topic() -> None:
         (lambda c: c.fetch("orders", 0, offset=-1), OffsetOutOfRangeError),
     ],
 )
+@pytest.mark.filterwarnings("ignore::engine.core.errors.TopicNameWarning")
 def test_bad_input_raises_and_leaves_the_cluster_unchanged(call, error) -> None:
     c = Cluster(seed=11)
     c.create_topic("orders", partitions=2)
@@ -315,3 +317,10 @@ def test_produce_batch_counts_bytes_exactly_as_kafkas_record_format() -> None:
         offset += count
     assert [e.data["bytes"] for e in c.journal.of_kind("records_appended")] == expected
     assert offset == 300
+
+
+def test_names_with_a_period_or_underscore_warn_as_kafka_topics_does() -> None:
+    c = Cluster()
+    with pytest.warns(TopicNameWarning, match=r"topics with a period \('.'\) or underscore"):
+        c.create_topic("page_views")
+    assert c.list_topics() == ["page_views"]
