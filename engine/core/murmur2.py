@@ -10,32 +10,33 @@ from __future__ import annotations
 import struct
 
 _SEED = 0x9747B28C
-_M = 0x5BD1E995
-_MASK = 0xFFFFFFFF
+_M = 0x5BD1E995  # the multiplier; every product is masked back to 32 bits
+_UNPACK = tuple(struct.Struct(f"<{n}I").unpack_from for n in range(64))
+"""Little-endian 4-byte block readers for keys of up to 255 bytes, made once."""
 
 
 def murmur2(data: bytes) -> int:
     """Return Java's ``Utils.murmur2(data)``: a signed 32-bit int."""
     length = len(data)
-    h = (_SEED ^ length) & _MASK
+    h = _SEED ^ length
     blocks = length >> 2
     if blocks:
-        for k in struct.unpack_from(f"<{blocks}I", data):
-            k = (k * _M) & _MASK
-            k ^= k >> 24
-            k = (k * _M) & _MASK
-            h = ((h * _M) & _MASK) ^ k
+        unpack = _UNPACK[blocks] if blocks < 64 else struct.Struct(f"<{blocks}I").unpack_from
+        for k in unpack(data):
+            k = (k * _M) & 0xFFFFFFFF
+            # (h * m) ^ ((k ^ k >>> 24) * m), masked once: masking commutes with xor
+            h = ((h * _M) ^ ((k ^ (k >> 24)) * _M)) & 0xFFFFFFFF
     tail = length & 3
-    if tail:
-        base = length & ~3
+    if tail:  # Java's switch falls through: the last 3, 2 or 1 bytes
         if tail == 3:
-            h ^= data[base + 2] << 16
-        if tail >= 2:
-            h ^= data[base + 1] << 8
-        h ^= data[base]
-        h = (h * _M) & _MASK
+            h ^= data[-1] << 16 ^ data[-2] << 8 ^ data[-3]
+        elif tail == 2:
+            h ^= data[-1] << 8 ^ data[-2]
+        else:
+            h ^= data[-1]
+        h = (h * _M) & 0xFFFFFFFF
     h ^= h >> 13
-    h = (h * _M) & _MASK
+    h = (h * _M) & 0xFFFFFFFF
     h ^= h >> 15
     return h - 0x100000000 if h & 0x80000000 else h
 
