@@ -238,7 +238,7 @@ class Cluster:
         except Exception:
             self._rng.setstate(rng_state)
             raise
-        topic.replicas.extend(added)
+        topic.replicas.extend([list(r) for r in added])
         topic.logs.extend(PartitionLog(name, p) for p in range(current, total))
         self.journal.record(
             self.now_ms, "partitions_created",
