@@ -89,12 +89,12 @@ def execute(args: list[str]) -> None:
 
 
 def kafka_start(args: list[str]) -> None:
-    run(sys.executable, "tools/realkafka.py", "fetch")
-    run(sys.executable, "tools/realkafka.py", "start", *args)
+    run(sys.executable, "-m", "tools.realkafka", "fetch")
+    run(sys.executable, "-m", "tools.realkafka", "start", *args)
 
 
 def kafka_stop(args: list[str]) -> None:
-    run(sys.executable, "tools/realkafka.py", "stop", *args)
+    run(sys.executable, "-m", "tools.realkafka", "stop", *args)
 
 
 COMMANDS = {

@@ -30,18 +30,10 @@ from typing import Any
 
 import pytest
 
-from .labdriver import (
-    CHROMIUM_ARGS,
-    VIEWPORT,
-    CellReport,
-    LabServer,
-    NotebookSession,
-    WidgetSnapshot,
-    copy_course_tree,
-    find_chromium,
-    require_browser,
-    running_lab,
-)
+from .chromium import VIEWPORT, chromium_or_skip, launched_chromium
+from .labserver import LabServer, copy_course_tree, running_lab
+from .notebookpage import NotebookSession
+from .pagereports import CellReport, WidgetSnapshot
 
 pytestmark = pytest.mark.browser
 
@@ -64,25 +56,10 @@ RUN_ALL_TIMEOUT_S = 120.0
 WIDGETS_TIMEOUT_S = 30.0
 
 
-def _unavailable(reason: str) -> None:
-    """Skip the test, or fail it when a browser is required (``COURSE_REQUIRE_BROWSER=1``)."""
-    if require_browser():
-        pytest.fail(f"{reason} (and COURSE_REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def chromium_executable() -> Path:
     """The Chromium to drive; skips (or fails) when it or Playwright is missing."""
-    path, reason = find_chromium()
-    if path is None:
-        _unavailable(reason)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        _unavailable(f"Playwright is not installed ({exc}); pip install playwright")
-    assert path is not None
-    return path
+    return chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -107,16 +84,8 @@ def lab_server(
 @pytest.fixture(scope="module")
 def browser(chromium_executable: Path) -> Iterator[Any]:
     """A headless Chromium, launched by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(chromium_executable), args=list(CHROMIUM_ARGS)
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium(chromium_executable) as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

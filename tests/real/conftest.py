@@ -1,4 +1,4 @@
-"""Fixtures for tests against a real Apache Kafka broker (see tools/realkafka.py).
+"""Fixtures for tests against a real Apache Kafka broker (see tools/realkafka/).
 
 Without a broker these tests skip, unless ``COURSE_REQUIRE_REAL_KAFKA=1`` (as in CI), where a
 missing broker is a failure rather than a silent skip.
@@ -14,7 +14,7 @@ import pytest
 from tools import realkafka
 
 HOW_TO_START = (
-    "run `python tools/realkafka.py fetch && python tools/realkafka.py start` and set "
+    "run `python3 -m tools.realkafka fetch && python3 -m tools.realkafka start` and set "
     f"{realkafka.ENV_BOOTSTRAP}={realkafka.HOST}:{realkafka.DEFAULT_PORT}"
 )
 

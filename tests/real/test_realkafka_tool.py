@@ -1,8 +1,10 @@
-"""Checks of tools/realkafka.py that need neither Java, Maven nor a broker."""
+"""Checks of tools/realkafka/ that need neither Java, Maven nor a broker."""
 
 from __future__ import annotations
 
 import base64
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,7 +28,7 @@ def _properties(text: str) -> dict[str, str]:
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the script's state at a temporary ``.kafka`` and its ``java`` at this Python."""
+    """Point the tool's state at a temporary ``.kafka`` and its ``java`` at this Python."""
     home = tmp_path / ".kafka"
     paths = {
         "HOME": home,
@@ -42,10 +44,27 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "BROKER_LOG": home / "logs" / "broker.out",
     }
     for name, path in paths.items():
-        monkeypatch.setattr(realkafka, name, path)
-    monkeypatch.setattr(realkafka, "java_bin", lambda: sys.executable)
+        monkeypatch.setattr(realkafka.settings, name, path)
+    monkeypatch.setattr(realkafka.common, "java_bin", lambda: sys.executable)
     monkeypatch.delenv(realkafka.ENV_BOOTSTRAP, raising=False)
     return home
+
+
+def test_sandbox_moves_every_state_path(sandbox: Path) -> None:
+    for name, value in vars(realkafka.settings).items():
+        if isinstance(value, Path) and name not in {"REPO_ROOT", "POM"}:
+            assert value == sandbox or sandbox in value.parents, name
+
+
+def test_cli_runs_on_the_standard_library_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, "-S", "-m", "tools.realkafka", "--help"],
+        cwd=realkafka.REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "python3 -m tools.realkafka" in done.stdout and "fetch" in done.stdout
 
 
 def test_version_constants_match_the_pom() -> None:
@@ -70,7 +89,7 @@ def test_pom_lists_broker_tools_and_logging_binding() -> None:
 
 
 def test_maven_command_passes_the_versions(sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(realkafka.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     command = realkafka.maven_command("4.1.1", sandbox / "out")
     assert command[0] == "/usr/bin/mvn"
     assert "-Dkafka.version=4.1.1" in command
@@ -147,15 +166,15 @@ def test_bootstrap_servers_env_then_last_port(
     sandbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert realkafka.bootstrap_servers() == f"127.0.0.1:{realkafka.DEFAULT_PORT}"
-    realkafka.PORT_FILE.parent.mkdir(parents=True)
-    realkafka.PORT_FILE.write_text("29092\n")
+    realkafka.settings.PORT_FILE.parent.mkdir(parents=True)
+    realkafka.settings.PORT_FILE.write_text("29092\n")
     assert realkafka.bootstrap_servers() == "127.0.0.1:29092"
     monkeypatch.setenv(realkafka.ENV_BOOTSTRAP, "broker:9092")
     assert realkafka.bootstrap_servers() == "broker:9092"
 
 
 def test_cli_passes_tool_arguments_through() -> None:
-    opts = realkafka._parser().parse_args(["tool", "kafka-topics", "--list", "--topic", "t"])
+    opts = realkafka.build_parser().parse_args(["tool", "kafka-topics", "--list", "--topic", "t"])
     assert (opts.name, opts.args) == ("kafka-topics", ["--list", "--topic", "t"])
-    opts = realkafka._parser().parse_args(["start", "--port", "29092"])
+    opts = realkafka.build_parser().parse_args(["start", "--port", "29092"])
     assert opts.port == 29092 and opts.kafka_version == realkafka.KAFKA_VERSION

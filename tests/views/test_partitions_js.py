@@ -8,8 +8,6 @@ state, and the static HTML must read the same. Skipped without Chromium or Playw
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,13 +16,11 @@ import pytest
 
 import engine
 from engine.views import PartitionView
+from tests.browser.chromium import chromium_or_skip, launched_chromium
 
 pytestmark = pytest.mark.browser
 
 VIEWS = Path(engine.__file__).parent / "views"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update"]
 
 MOUNT = """
 async ({ source, css, initial, changes }) => {
@@ -75,13 +71,9 @@ DRAWN = """
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    """Chromium, or a skip (a failure when COURSE_REQUIRE_BROWSER=1, as in CI)."""
+    with launched_chromium(chromium_or_skip()) as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
