@@ -56,6 +56,8 @@ class SimClock:
         While a timer runs, ``now_ms`` reads its due time. Returns the number of timers
         fired.
         """
+        if isinstance(ms, bool) or not isinstance(ms, int):
+            raise TypeError(f"simulated time moves in whole milliseconds, got {ms!r}")
         if ms < 0:
             raise ValueError(f"cannot move simulated time backwards (advance({ms}))")
         target = self._now_ms + ms

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 from engine.core.appender import Appender, default_partitions
+from engine.core.args import require_int
 from engine.core.clock import SimClock
 from engine.core.configs import (
     BROKER_CONFIGS_WITHOUT_DEFAULT,
@@ -42,7 +43,14 @@ from engine.core.partitioner import (
     positive_hash,
 )
 from engine.core.placement import place_replicas, validate_new_partition_count
-from engine.core.produce import check_batch_size, check_request_size, encode, encode_headers
+from engine.core.produce import (
+    check_batch_size,
+    check_request_size,
+    check_timestamp,
+    encode,
+    encode_headers,
+    log_timestamp,
+)
 from engine.core.records import (
     ConsumerRecord,
     PartitionDescription,
@@ -192,6 +200,13 @@ class Cluster:
         existing = colliding_topic(name, self._topics)
         if existing is not None:
             raise collision_error(name, existing)
+        if partitions is not None:
+            require_int(partitions, "partitions")
+        if replication_factor is not None:
+            require_int(replication_factor, "replication_factor")
+        if configs is not None and not isinstance(configs, Mapping):
+            raise TypeError(f"configs must be a mapping such as a dict, got "
+                            f"{type(configs).__name__}")
         if partitions is None or partitions == -1:
             partitions = int(self._broker_configs["num.partitions"])
         if replication_factor is None or replication_factor == -1:
@@ -228,6 +243,7 @@ class Cluster:
     def create_partitions(self, name: str, total: int) -> TopicDescription:
         """Grow a topic to ``total`` partitions. Existing keys may map elsewhere after."""
         topic = self._topic(name)
+        require_int(total, "total")
         current = len(topic.logs)
         validate_new_partition_count(current, total, name)
         rf = len(topic.replicas[0])
@@ -266,11 +282,12 @@ class Cluster:
         key_b = encode(key, "key")
         value_b = encode(value, "value")
         record_headers = encode_headers(headers)
-        timestamp = self.now_ms if timestamp_ms is None else int(timestamp_ms)
+        timestamp = self.now_ms if timestamp_ms is None else check_timestamp(timestamp_ms)
         body = record_body_size(key_b, value_b, record_headers)
         check_request_size(body)
         size = size_at_offset_delta(body, 0)
         t = self._topic_for_produce(topic)
+        timestamp = log_timestamp(t.config, timestamp, self.now_ms)
         n = len(t.logs)
         if partition is not None:
             check_partition(topic, partition, n)
@@ -305,11 +322,14 @@ class Cluster:
         ``batch.size`` (16384) bytes, and each batch is appended at once. Returns one
         :class:`RecordMetadata` per record, in input order.
         """
-        timestamp = self.now_ms if timestamp_ms is None else int(timestamp_ms)
+        timestamp = self.now_ms if timestamp_ms is None else check_timestamp(timestamp_ms)
         keys: list[bytes | None] = []
         values: list[bytes | None] = []
         bodies: list[int] = []
-        for key, value in records:
+        for record in records:
+            if not isinstance(record, (tuple, list)) or len(record) != 2:
+                raise TypeError(f"each record must be a (key, value) pair, got {record!r}")
+            key, value = record
             k = key if type(key) is bytes else encode(key, "key")
             v = value if type(value) is bytes else encode(value, "value")
             keys.append(k)
@@ -324,6 +344,7 @@ class Cluster:
         check_request_size(max(bodies))
         largest = RECORD_BATCH_OVERHEAD + size_at_offset_delta(max(bodies), 0)
         t = self._topic_for_produce(topic)
+        timestamp = log_timestamp(t.config, timestamp, self.now_ms)
         n = len(t.logs)
         if partition is not None:
             check_partition(topic, partition, n)
@@ -345,7 +366,8 @@ class Cluster:
         t = self._topic(topic)
         if not 0 <= partition < len(t.logs):
             raise UnknownTopicOrPartitionError()
-        return t.logs[partition].read(offset, max_records)
+        log_append_time = t.config.message_timestamp_type == "LogAppendTime"
+        return t.logs[partition].read(offset, max_records, timestamp_type=int(log_append_time))
 
     # ----------------------------------------------------------- internals
     def _topic(self, name: str) -> Topic:

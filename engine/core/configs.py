@@ -231,7 +231,8 @@ class TopicConfig:
 
     __slots__ = (
         "_broker_configs", "_defaults", "_overrides", "_values", "cleanup_policy",
-        "max_message_bytes", "message_timestamp_type", "min_insync_replicas",
+        "max_message_bytes", "message_timestamp_after_max_ms",
+        "message_timestamp_before_max_ms", "message_timestamp_type", "min_insync_replicas",
         "retention_bytes", "retention_ms", "segment_bytes", "segment_ms",
     )
 
@@ -258,6 +259,10 @@ class TopicConfig:
         self.min_insync_replicas = cast(int, values["min.insync.replicas"])
         self.cleanup_policy = cast(list[str], values["cleanup.policy"])
         self.message_timestamp_type = cast(str, values["message.timestamp.type"])
+        self.message_timestamp_before_max_ms = cast(
+            int, values["message.timestamp.before.max.ms"])
+        self.message_timestamp_after_max_ms = cast(
+            int, values["message.timestamp.after.max.ms"])
 
     @property
     def overrides(self) -> dict[str, str]:

@@ -60,6 +60,13 @@ class MessageSizeTooLargeError(KafkaError):
     )
 
 
+class InvalidTimestampError(KafkaError):
+    """A record's timestamp is outside what the topic accepts."""
+
+    errno = 32
+    description = "The timestamp of the message is out of acceptable range."
+
+
 class InvalidTopicError(KafkaError):
     """The topic name is illegal, or collides with an existing one."""
 
@@ -140,6 +147,7 @@ __all__ = [
     "InvalidConfigurationError",
     "InvalidPartitionsError",
     "InvalidReplicationFactorError",
+    "InvalidTimestampError",
     "InvalidTopicError",
     "KafkaError",
     "KafkaTimeoutError",

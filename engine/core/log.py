@@ -118,8 +118,14 @@ class PartitionLog:
         segment.end_offset = self.log_end_offset
         return base
 
-    def read(self, offset: int, max_records: int) -> list[ConsumerRecord]:
-        """Records from ``offset`` up to the high watermark, at most ``max_records``."""
+    def read(
+        self, offset: int, max_records: int, timestamp_type: int = 0
+    ) -> list[ConsumerRecord]:
+        """Records from ``offset`` up to the high watermark, at most ``max_records``.
+
+        ``timestamp_type`` is 0 (``CreateTime``) or 1 (``LogAppendTime``), from the
+        topic's ``message.timestamp.type``.
+        """
         if offset < self.log_start_offset:
             raise OffsetOutOfRangeError(
                 f"Received request for offset {offset} for partition "
@@ -146,7 +152,7 @@ class PartitionLog:
         # Built column-wise with C-level iterators: this is the engine's fetch hot path.
         return list(map(_new_consumer_record, zip(
             repeat(self.topic, count), repeat(self.partition, count), range(offset, stop),
-            self.timestamps[start_index:stop_index], repeat(0, count), keys, values,
+            self.timestamps[start_index:stop_index], repeat(timestamp_type, count), keys, values,
             repeat(None, count), _sizes(keys), _sizes(values), headers, strict=False,
         )))
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from engine.core.errors import MessageSizeTooLargeError
+from engine.core.args import require_int
+from engine.core.errors import (
+    IllegalArgumentError,
+    InvalidTimestampError,
+    MessageSizeTooLargeError,
+)
 from engine.core.log import Headers
 
 
@@ -50,6 +55,16 @@ def encode_headers(headers: Iterable[tuple[str, bytes | str | None]] | None) -> 
     return tuple(result)
 
 
+def check_timestamp(timestamp_ms: object) -> int:
+    """A record timestamp as ``ProducerRecord`` accepts it: a non-negative int."""
+    timestamp = require_int(timestamp_ms, "timestamp_ms")
+    if timestamp < 0:
+        raise IllegalArgumentError(
+            f"Invalid timestamp: {timestamp}. Timestamp should always be non-negative or null."
+        )
+    return timestamp
+
+
 MAX_REQUEST_SIZE = 1048576
 """The producer's ``max.request.size`` default: the largest request it will send."""
 
@@ -77,3 +92,29 @@ def check_batch_size(topic: TopicLike, partition: int, batch_bytes: int) -> None
     """
     if batch_bytes > topic.config.max_message_bytes:
         raise MessageSizeTooLargeError()
+
+
+class _TimestampConfig(Protocol):
+    message_timestamp_type: str
+    message_timestamp_before_max_ms: int
+    message_timestamp_after_max_ms: int
+
+
+def log_timestamp(config: _TimestampConfig, timestamp: int, now_ms: int) -> int:
+    """The timestamp the broker stores for a batch, as ``LogValidator`` decides it.
+
+    With ``message.timestamp.type=LogAppendTime`` the broker's clock replaces the
+    producer's timestamp. With ``CreateTime`` the producer's timestamp is kept, unless it
+    is more than ``message.timestamp.before.max.ms`` in the past or
+    ``message.timestamp.after.max.ms`` (one hour since Kafka 4.0) in the future.
+    """
+    if config.message_timestamp_type == "LogAppendTime":
+        return now_ms
+    before = config.message_timestamp_before_max_ms
+    after = config.message_timestamp_after_max_ms
+    if timestamp - now_ms > after or now_ms - timestamp > before:
+        raise InvalidTimestampError(
+            f"Timestamp {timestamp} of message with offset 0 is out of range. The timestamp "
+            f"should be within [{now_ms - before}, {now_ms + after}]"
+        )
+    return timestamp

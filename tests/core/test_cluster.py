@@ -1,5 +1,7 @@
 """The cluster's admin operations, produce and fetch."""
 
+import re
+
 import pytest
 
 from engine import Cluster, RecordMetadata, partition_for_key
@@ -7,6 +9,7 @@ from engine.errors import (
     IllegalArgumentError,
     InvalidPartitionsError,
     InvalidReplicationFactorError,
+    InvalidTimestampError,
     InvalidTopicError,
     KafkaError,
     KafkaTimeoutError,
@@ -324,3 +327,55 @@ def test_names_with_a_period_or_underscore_warn_as_kafka_topics_does() -> None:
     with pytest.warns(TopicNameWarning, match=r"topics with a period \('.'\) or underscore"):
         c.create_topic("page_views")
     assert c.list_topics() == ["page_views"]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "text"),
+    [
+        (lambda c: c.create_topic("a", partitions="3"), TypeError, "partitions must be an int"),
+        (lambda c: c.create_topic("a", partitions=2.5), TypeError, "partitions must be an int"),
+        (lambda c: c.create_topic("a", replication_factor=True), TypeError, "replication_factor"),
+        (lambda c: c.create_topic("a", configs=[("retention.ms", 1)]), TypeError, "mapping"),
+        (lambda c: c.create_partitions("orders", "5"), TypeError, "total must be an int"),
+        (lambda c: c.advance(1.5), TypeError, "whole milliseconds"),
+        (lambda c: c.produce("orders", "v", timestamp_ms=-5), IllegalArgumentError,
+         "Invalid timestamp: -5. Timestamp should always be non-negative or null."),
+        (lambda c: c.produce_batch("orders", ["kv"]), TypeError, "(key, value) pair"),
+        (lambda c: c.produce_batch("orders", [("k", "v", "x")]), TypeError, "(key, value) pair"),
+    ],
+)
+def test_wrong_argument_types_fail_clearly_and_change_nothing(call, error, text) -> None:
+    c = Cluster()
+    c.create_topic("orders", partitions=2)
+    before = c.journal.digest()
+    with pytest.raises(error, match=re.escape(text)):
+        call(c)
+    assert c.journal.digest() == before
+    assert c.list_topics() == ["orders"] and c.now_ms == 0
+
+
+def test_log_append_time_replaces_the_producers_timestamp() -> None:
+    c = Cluster()
+    c.create_topic("t", configs={"message.timestamp.type": "LogAppendTime"})
+    c.advance(500)
+    assert c.produce("t", "v", timestamp_ms=42).timestamp == 500
+    (record,) = c.fetch("t", 0)
+    assert (record.timestamp, record.timestamp_type) == (500, 1)
+    c.create_topic("u")
+    c.produce("u", "v", timestamp_ms=42)
+    assert (c.fetch("u", 0)[0].timestamp, c.fetch("u", 0)[0].timestamp_type) == (42, 0)
+
+
+def test_timestamps_too_far_in_the_future_are_refused_with_kafkas_text() -> None:
+    c = Cluster()
+    c.create_topic("t")
+    c.advance(1000)
+    c.produce("t", "v", timestamp_ms=1000 + 3_600_000)  # exactly one hour ahead: accepted
+    before = c.journal.digest()
+    with pytest.raises(InvalidTimestampError) as info:
+        c.produce_batch("t", [("k", "v")], timestamp_ms=1000 + 3_600_001)
+    assert info.value.message == (
+        "Timestamp 3601001 of message with offset 0 is out of range. The timestamp should be "
+        f"within [{1000 - (2**63 - 1)}, 3601000]"
+    )
+    assert c.journal.digest() == before
