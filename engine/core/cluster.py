@@ -22,6 +22,7 @@ from engine.core.configs import (
 )
 from engine.core.errors import (
     InvalidTopicError,
+    KafkaTimeoutError,
     TopicAlreadyExistsError,
     TopicDeletionDisabledError,
     TopicNameWarning,
@@ -63,11 +64,6 @@ from engine.core.topic import Topic, new_uuid
 from engine.journal import Journal
 
 
-def _unknown_topic() -> UnknownTopicOrPartitionError:
-    """Kafka's protocol text for a missing topic (the error's default message)."""
-    return UnknownTopicOrPartitionError()
-
-
 class Cluster:
     """A deterministic, in-memory Kafka 4.x cluster in KRaft mode.
 
@@ -86,7 +82,7 @@ class Cluster:
         configs: Mapping[str, object] | None = None,
     ) -> None:
         if broker_ids is None:
-            if brokers < 1:
+            if require_int(brokers, "brokers") < 1:
                 raise ValueError(f"a cluster needs at least one broker, got brokers={brokers}")
             broker_ids = range(1, brokers + 1)
         ids = tuple(int(b) for b in broker_ids)
@@ -362,7 +358,7 @@ class Cluster:
     def fetch(
         self, topic: str, partition: int, offset: int = 0, max_records: int = 500
     ) -> list[ConsumerRecord]:
-        """Read committed records (below the high watermark) from ``offset`` on."""
+        """Read records from ``offset`` on, up to the high watermark (what consumers see)."""
         t = self._topic(topic)
         if not 0 <= partition < len(t.logs):
             raise UnknownTopicOrPartitionError()
@@ -373,7 +369,7 @@ class Cluster:
     def _topic(self, name: str) -> Topic:
         topic = self._topics.get(name)
         if topic is None:
-            raise _unknown_topic()
+            raise UnknownTopicOrPartitionError()  # Kafka's protocol text for a missing topic
         return topic
 
     def _new_topic(self, name: str, assignment: list[list[int]], config: TopicConfig) -> Topic:
@@ -396,10 +392,9 @@ class Cluster:
         if not isinstance(name, str):
             raise InvalidTopicError(f"Topic name must be a str, got {type(name).__name__}")
         if self._broker_configs["auto.create.topics.enable"] != "true":
-            raise UnknownTopicOrPartitionError(
-                f"Topic '{name}' does not exist, and the broker does not create topics "
-                "on first use (auto.create.topics.enable=false)."
-            )
+            # A real producer keeps asking for the topic's metadata until max.block.ms
+            # runs out; the engine gives the same answer without moving the clock.
+            raise KafkaTimeoutError(f"Topic {name} not present in metadata after 60000 ms.")
         self.create_topic(name)
         return self._topics[name]
 

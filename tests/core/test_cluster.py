@@ -131,8 +131,9 @@ def test_produce_to_a_missing_topic_creates_it_with_defaults() -> None:
 def test_auto_create_can_be_turned_off() -> None:
     c = Cluster(configs={"auto.create.topics.enable": False})
     before = c.journal.digest()
-    with pytest.raises(UnknownTopicOrPartitionError):
+    with pytest.raises(KafkaTimeoutError) as info:
         c.produce("fresh", "hello")
+    assert info.value.message == "Topic fresh not present in metadata after 60000 ms."
     assert c.list_topics() == []
     assert c.journal.digest() == before
 
