@@ -209,16 +209,6 @@ def test_produce_batch_matches_produce_one_by_one() -> None:
         assert [r.offset for r in fetched] == list(range(len(fetched)))
 
 
-def test_produce_batch_packs_batches_of_at_most_batch_size() -> None:
-    c = Cluster()
-    c.create_topic("t", partitions=1)
-    c.produce_batch("t", [("k", "x" * 1000) for _ in range(100)])
-    appended = c.journal.of_kind("records_appended")
-    assert len(appended) > 1
-    assert all(e.data["bytes"] <= 16384 for e in appended)
-    assert sum(e.data["count"] for e in appended) == 100
-
-
 def test_create_partitions_grows_and_validates() -> None:
     c = Cluster()
     c.create_topic("t", partitions=2)
@@ -302,25 +292,6 @@ def test_batch_over_the_topics_max_message_bytes_is_refused() -> None:
         c.produce("small", b"x" * 1000)
     assert c.journal.digest() == before
     c.produce("small", b"x" * 900)
-
-
-def test_produce_batch_counts_bytes_exactly_as_kafkas_record_format() -> None:
-    from engine.core.recordsize import RECORD_BATCH_OVERHEAD, record_size
-
-    c = Cluster()
-    c.create_topic("t", partitions=1)
-    values = [b"v" * (i % 90) for i in range(300)]
-    c.produce_batch("t", [(b"key", v) for v in values])
-    expected, offset = [], 0
-    for event in c.journal.of_kind("records_appended"):
-        count = event.data["count"]
-        chunk = values[offset : offset + count]
-        expected.append(RECORD_BATCH_OVERHEAD + sum(
-            record_size(b"key", v, offset_delta=j) for j, v in enumerate(chunk)
-        ))
-        offset += count
-    assert [e.data["bytes"] for e in c.journal.of_kind("records_appended")] == expected
-    assert offset == 300
 
 
 def test_names_with_a_period_or_underscore_warn_as_kafka_topics_does() -> None:
