@@ -73,8 +73,11 @@ class Appender:
         values: list[bytes | None], bodies: list[int], timestamp: int,
     ) -> list[RecordMetadata]:
         """Pack each partition's records, in order, into batches of at most batch.size
-        bytes and append them; return one RecordMetadata per record, in input order."""
-        cap = t.sticky.batch_size
+        bytes (and max.message.bytes) and append them; return one RecordMetadata per
+        record, in input order."""
+        # batch.size, or less where the topic's max.message.bytes is lower: a real
+        # producer splits a batch the broker refused as too large and sends it again.
+        cap = min(t.sticky.batch_size, t.config.max_message_bytes)
         buckets: list[list[int]] = [[] for _ in t.logs]
         for i, p in enumerate(parts):
             buckets[p].append(i)

@@ -284,6 +284,8 @@ class Cluster:
         size = size_at_offset_delta(body, 0)
         t = self._topic_for_produce(topic)
         timestamp = log_timestamp(t.config, timestamp, self.now_ms)
+        batch_bytes = RECORD_BATCH_OVERHEAD + size
+        check_batch_size(t.config, batch_bytes)  # before the sticky partitioner draws
         n = len(t.logs)
         if partition is not None:
             check_partition(topic, partition, n)
@@ -294,8 +296,6 @@ class Cluster:
             p = positive_hash(key_b) % n
         else:
             p = t.sticky.partition(n)
-        batch_bytes = RECORD_BATCH_OVERHEAD + size
-        check_batch_size(t, p, batch_bytes)
         offset = self._appender.append(t, t.logs[p], [key_b], [value_b], timestamp,
                                        batch_bytes, [record_headers] if record_headers else None)
         if key_b is None and partition is None and partitioner is None:
@@ -337,10 +337,11 @@ class Cluster:
                 bodies.append(record_body_size(k, v))
         if not keys:
             return []
-        check_request_size(max(bodies))
-        largest = RECORD_BATCH_OVERHEAD + size_at_offset_delta(max(bodies), 0)
+        largest_body = max(bodies)
+        check_request_size(largest_body)
         t = self._topic_for_produce(topic)
         timestamp = log_timestamp(t.config, timestamp, self.now_ms)
+        check_batch_size(t.config, RECORD_BATCH_OVERHEAD + size_at_offset_delta(largest_body, 0))
         n = len(t.logs)
         if partition is not None:
             check_partition(topic, partition, n)
@@ -350,8 +351,6 @@ class Cluster:
                      for k, v in zip(keys, values, strict=True)]
         else:
             parts = default_partitions(t, keys, bodies)
-        for p in set(parts):
-            check_batch_size(t, p, largest)
         return self._appender.append_grouped(t, parts, keys, values, bodies, timestamp)
 
     # -------------------------------------------------------------- fetch

@@ -22,13 +22,6 @@ class _HasMaxMessageBytes(Protocol):
     max_message_bytes: int
 
 
-class TopicLike(Protocol):
-    """What the size checks need of a topic: its name and its config."""
-
-    name: str
-    config: _HasMaxMessageBytes
-
-
 def encode(data: bytes | str | None, what: str) -> bytes | None:
     """``bytes`` as they are, ``str`` as UTF-8, ``None`` as null; anything else is an error."""
     if data is None or type(data) is bytes:
@@ -84,13 +77,13 @@ def check_request_size(record_body_bytes: int) -> None:
         )
 
 
-def check_batch_size(topic: TopicLike, partition: int, batch_bytes: int) -> None:
+def check_batch_size(config: _HasMaxMessageBytes, batch_bytes: int) -> None:
     """The broker's check of a batch against the topic's ``max.message.bytes``.
 
     The broker logs a detailed text but sends the producer only the error code, so the
     learner sees the code's default text, as with a real producer.
     """
-    if batch_bytes > topic.config.max_message_bytes:
+    if batch_bytes > config.max_message_bytes:
         raise MessageSizeTooLargeError()
 
 

@@ -29,3 +29,12 @@ def test_produce_batch_counts_bytes_exactly_as_kafkas_record_format() -> None:
         offset += count
     assert [e.data["bytes"] for e in c.journal.of_kind("records_appended")] == expected
     assert offset == 300
+
+
+def test_batches_stay_under_a_lower_max_message_bytes() -> None:
+    c = Cluster()
+    c.create_topic("small", configs={"max.message.bytes": 1000})
+    c.produce_batch("small", [("k", "x" * 300) for _ in range(10)])
+    appended = c.journal.of_kind("records_appended")
+    assert sum(e.data["count"] for e in appended) == 10
+    assert all(e.data["bytes"] <= 1000 for e in appended)

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from engine import Cluster
-from engine.core.errors import IllegalArgumentError, KafkaTimeoutError
+from engine.core.errors import IllegalArgumentError, KafkaTimeoutError, MessageSizeTooLargeError
 from engine.core.partitioner import (
     StickyPartitioner,
     check_partition,
@@ -83,3 +83,15 @@ def test_custom_partitioner_answers_are_checked(answer, error, text) -> None:
 def test_check_partition_rejects_bools() -> None:
     with pytest.raises(IllegalArgumentError):
         check_partition("t", True, 3)
+
+
+def test_a_refused_keyless_record_does_not_move_the_random_source() -> None:
+    def run(refuse_first: bool) -> list[int]:
+        c = Cluster(seed=9)
+        c.create_topic("t", partitions=5, configs={"max.message.bytes": 500})
+        if refuse_first:
+            with pytest.raises(MessageSizeTooLargeError):
+                c.produce("t", "x" * 600)
+        return [c.produce("t", "y" * 400).partition for _ in range(200)]
+
+    assert run(True) == run(False)
