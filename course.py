@@ -7,7 +7,8 @@
 Developer commands:
 
     python3 course.py bench       # engine throughput and memory (a benchmark, not a test)
-    python3 course.py execute     # re-run lessons/ in place so stored outputs match the engine
+    python3 course.py execute     # re-run lessons/, solutions/ so stored outputs match the engine
+    python3 course.py labs        # regenerate labs/ from solutions/ (--check: only compare)
     python3 course.py kafka-start # a real Apache Kafka 4.x from Maven Central (needs Java 17)
     python3 course.py kafka-stop
 
@@ -73,7 +74,7 @@ def lab(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     ensure_env(EXTRAS["test"])
     run(BIN / "ruff", "check", ".")
-    run(PY, "-m", "pytest", "tests", "lessons", "--nbval", "--nbval-current-env",
+    run(PY, "-m", "pytest", "tests", "lessons", "solutions", "--nbval", "--nbval-current-env",
         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-p", "no:cacheprovider", *args)
 
 
@@ -84,8 +85,14 @@ def bench(args: list[str]) -> None:
 
 def execute(args: list[str]) -> None:
     ensure_env(EXTRAS["test"])
-    notebooks = args or sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("lessons/*.ipynb"))
+    notebooks = args or sorted(str(p.relative_to(ROOT)) for folder in ("lessons", "solutions")
+                               for p in ROOT.glob(f"{folder}/*.ipynb"))
     run(PY, "-m", "tools.execute_notebooks", *notebooks)
+
+
+def labs(args: list[str]) -> None:
+    ensure_env(EXTRAS["test"])
+    run(PY, "-m", "tools.labs", *args)
 
 
 def kafka_start(args: list[str]) -> None:
@@ -102,6 +109,7 @@ COMMANDS = {
     "test": test,
     "bench": bench,
     "execute": execute,
+    "labs": labs,
     "kafka-start": kafka_start,
     "kafka-stop": kafka_stop,
 }

@@ -1,0 +1,1 @@
+"""Tests of the labs: the framework (engine/labs), the generator (tools/labs.py), lab 01."""
