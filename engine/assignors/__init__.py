@@ -13,6 +13,7 @@ from engine.assignors.base import (
     PartitionAssignor,
     RebalanceProtocol,
 )
+from engine.assignors.cooperative import reassigned_while_owned, validate_cooperative_assignment
 from engine.assignors.ordering import member_sort_key, sorted_members
 from engine.assignors.range import RangeAssignor
 from engine.assignors.registry import DEFAULT_STRATEGIES, JAVA_CLASS_NAMES, get, get_all, names
@@ -40,5 +41,7 @@ __all__ = [
     "get_all",
     "member_sort_key",
     "names",
+    "reassigned_while_owned",
     "sorted_members",
+    "validate_cooperative_assignment",
 ]

@@ -125,6 +125,11 @@ def _check_subscriptions(
     for member, subscription in subscriptions.items():
         if not isinstance(member, str) or not member:
             raise IllegalArgumentError(f"Invalid member id {member!r}: must be a non-empty str")
+        if isinstance(subscription, str):
+            raise IllegalArgumentError(
+                f"Invalid subscription for member {member!r}: give a Subscription or a list "
+                "of topics, not a str"
+            )
         if not isinstance(subscription, Subscription):
             subscription = Subscription(tuple(subscription))
         checked[member] = subscription

@@ -64,7 +64,7 @@ def hash_order(
     """The iteration order of a ``HashMap``/``HashSet`` that received ``keys`` in this order.
 
     Entries are visited by bucket (``spread(hash) & (capacity - 1)``) and, within a bucket,
-    in insertion order (Java keeps a bucket's list in insertion order, also across resizes).
+    in insertion order (``put`` appends to a bucket's list, and resizes keep that order).
     """
     items = list(keys)
     size = capacity if capacity is not None else capacity_after_puts(len(items))
@@ -79,6 +79,25 @@ def hash_order(
 def string_hash_order(keys: Iterable[str]) -> list[str]:
     """The iteration order of a ``HashMap<String, ?>`` filled with ``keys`` in this order."""
     return hash_order(keys, string_hash)
+
+
+def compute_if_absent_order(keys: Iterable[str]) -> list[str]:
+    """The iteration order of a ``HashMap<String, ?>`` filled by ``computeIfAbsent``.
+
+    Unlike ``put``, ``computeIfAbsent`` links a new entry at the *head* of its bucket, and
+    grows the table before an insertion that finds it over the threshold (not after one).
+    """
+    items = list(dict.fromkeys(keys))
+    capacity = _DEFAULT_CAPACITY
+    for size in range(len(items)):  # the size before each insertion
+        if size > capacity * _LOAD_FACTOR:
+            capacity *= 2
+    mask = capacity - 1
+    indexed = [
+        (_spread(string_hash(key)) & mask, -position, key) for position, key in enumerate(items)
+    ]
+    indexed.sort(key=lambda entry: (entry[0], entry[1]))
+    return [key for _, _, key in indexed]
 
 
 class JavaHashSet(Generic[K]):

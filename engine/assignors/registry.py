@@ -2,7 +2,9 @@
 
 Kafka's config lists Java class names; the engine takes the assignors' short names
 (``"range"``, ``"roundrobin"``, ``"sticky"``, ``"cooperative-sticky"``), Kafka's class names
-(``"org.apache.kafka.clients.consumer.RangeAssignor"``), assignor classes or instances.
+(``"org.apache.kafka.clients.consumer.RangeAssignor"``), assignor classes or instances, and
+aiokafka's assignor classes (``RoundRobinPartitionAssignor`` & co., which stand for the
+built-in assignor of the same name).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ def names() -> tuple[str, ...]:
 def get(strategy: str | type[Any] | PartitionAssignor) -> PartitionAssignor:
     """The assignor for a name, a Kafka class name, an assignor class or an assignor object.
 
+    aiokafka's ``RangePartitionAssignor``, ``RoundRobinPartitionAssignor`` and
+    ``StickyPartitionAssignor`` give the engine's assignor of the same name.
+
     An unknown name raises :class:`~engine.core.errors.KafkaError` with the text Kafka's
     consumer gives for an unknown class in ``partition.assignment.strategy``.
     """
@@ -55,6 +60,10 @@ def get(strategy: str | type[Any] | PartitionAssignor) -> PartitionAssignor:
         if name not in _BUILT_IN:
             raise KafkaError(f"{strategy} ClassNotFoundException exception occurred")
         return _BUILT_IN[name]()
+    kind = strategy if isinstance(strategy, type) else type(strategy)
+    if kind.__module__.startswith("aiokafka.") and getattr(kind, "name", None) in _BUILT_IN:
+        # aiokafka's RangePartitionAssignor & co.: code written for aiokafka runs unchanged
+        return _BUILT_IN[kind.name]()
     candidate = strategy() if isinstance(strategy, type) else strategy
     if not _is_assignor(candidate):
         raise KafkaError(f"{_describe(strategy)} is not an instance of {_INTERFACE}")

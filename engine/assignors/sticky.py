@@ -10,6 +10,9 @@ checked first (:mod:`~engine.assignors.sticky_owned`).
 The cooperative variant then leaves out every partition that is moving from one member to
 another: its owner must revoke it first, and the next rebalance hands it over.
 
+Members are ordered by member id alone here: Kafka's sticky assignors ignore
+``group.instance.id`` (only ``range`` and ``roundrobin`` put static members first).
+
 Unlike Kafka's Java objects, these assignors keep no state between calls (Kafka's remembers
 the highest generation it has seen); everything comes from the subscriptions.
 """
@@ -20,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from engine.assignors.base import AbstractPartitionAssignor, RebalanceProtocol, prepare_input
-from engine.assignors.java import string_hash_order
+from engine.assignors.java import compute_if_absent_order
 from engine.assignors.ordering import sorted_members
 from engine.assignors.sticky_constrained import build_constrained
 from engine.assignors.sticky_general import build_general
@@ -98,12 +101,14 @@ class StickyAssignor(_AbstractStickyAssignor):
     supported_protocols = (RebalanceProtocol.EAGER,)
 
     def _member_data(self, subscription: Subscription) -> Subscription:
-        # Kafka's user data stores the previous assignment grouped by topic (a HashMap), so
-        # that is the order in which the leader reads it back.
+        # Kafka's user data stores the previous assignment grouped by topic (a HashMap filled
+        # with computeIfAbsent), so that is the order in which the leader reads it back.
         by_topic: dict[str, list[TopicPartition]] = {}
         for tp in subscription.owned_partitions:
             by_topic.setdefault(tp.topic, []).append(tp)
-        regrouped = tuple(tp for topic in string_hash_order(by_topic) for tp in by_topic[topic])
+        regrouped = tuple(
+            tp for topic in compute_if_absent_order(by_topic) for tp in by_topic[topic]
+        )
         return replace(subscription, owned_partitions=regrouped)
 
 

@@ -12,6 +12,8 @@ number. Kafka's ``ConstrainedAssignmentBuilder`` then:
 
 A partition dealt to a member other than the one that owned it is "transferring ownership":
 the cooperative assignor holds it back for one rebalance. Rack-aware steps are not modelled.
+Kafka's consistency checks raise :class:`~engine.core.errors.IllegalStateError` with Kafka's
+texts (they cannot fail for valid input).
 """
 
 from __future__ import annotations
@@ -20,11 +22,8 @@ from dataclasses import dataclass, field
 
 from engine.assignors.java import compare_key
 from engine.assignors.sticky_owned import OwnedPartitions
+from engine.core.errors import IllegalStateError
 from engine.core.records import TopicPartition
-
-
-class AssignmentBugError(RuntimeError):
-    """Kafka's ``IllegalStateException`` from a sticky builder: its own invariant broke."""
 
 
 @dataclass
@@ -101,7 +100,7 @@ def build_constrained(
             member = under_min[cursor]
             cursor += 1
         elif not under_min and not at_min:
-            raise AssignmentBugError("No more unfilled consumers to be assigned.")
+            raise IllegalStateError("No more unfilled consumers to be assigned.")
         elif not under_min:
             member = at_min.pop(0)
         else:
@@ -121,13 +120,13 @@ def build_constrained(
     # Kafka's verifyUnfilledMembers.
     if under_min:
         if over_min != expected_over_min:
-            raise AssignmentBugError(
+            raise IllegalStateError(
                 "We haven't reached the expected number of members with more than the "
                 "minQuota partitions, but no more partitions to be assigned"
             )
         for member in under_min:
             if len(assignment[member]) != min_quota:
-                raise AssignmentBugError(
+                raise IllegalStateError(
                     f"Consumer: [{member}] doesn't reach minQuota partitions, "
                     "and no more partitions to be assigned"
                 )

@@ -9,7 +9,7 @@ segments as Kafka's ``LogSegment.shouldRoll`` decides, appends, and writes one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from itertools import repeat
 
@@ -46,13 +46,18 @@ class Appender:
     def __init__(self, journal: Journal, now_ms: Callable[[], int]) -> None:
         self._journal = journal
         self._now_ms = now_ms
+        self.on_append: Callable[[Topic, PartitionLog], None] | None = None
+        """Called after every batch (replication hooks in here)."""
 
     def append(
         self, t: Topic, log: PartitionLog, keys: list[bytes | None],
         values: list[bytes | None], timestamp: int, batch_bytes: int,
-        headers: list[Headers] | None = None,
+        headers: list[Headers] | None = None, *, notify: bool = True,
     ) -> int:
-        """Append one batch (rolling the segment first if due); return its base offset."""
+        """Append one batch (rolling the segment first if due); return its base offset.
+
+        ``notify=False`` skips :attr:`on_append` (``produce`` handles replication itself).
+        """
         config = t.config
         if log.should_roll(batch_bytes, timestamp, config.segment_bytes, config.segment_ms):
             segment = log.roll()
@@ -64,17 +69,21 @@ class Appender:
         self._journal.record(
             self._now_ms(), "records_appended",
             {"topic": t.name, "partition": log.partition, "base_offset": base,
-             "count": len(keys), "bytes": batch_bytes},
+             "count": len(keys), "bytes": batch_bytes, "broker": log.broker},
         )
+        if notify and self.on_append is not None:
+            self.on_append(t, log)
         return base
 
     def append_grouped(
         self, t: Topic, parts: list[int], keys: list[bytes | None],
         values: list[bytes | None], bodies: list[int], timestamp: int,
+        logs: Mapping[int, PartitionLog] | None = None, *, notify: bool = True,
     ) -> list[RecordMetadata]:
         """Pack each partition's records, in order, into batches of at most batch.size
         bytes (and max.message.bytes) and append them; return one RecordMetadata per
-        record, in input order."""
+        record, in input order. ``logs`` overrides the log of some partitions (a
+        request sent to a broker other than the current leader)."""
         # batch.size, or less where the topic's max.message.bytes is lower: a real
         # producer splits a batch the broker refused as too large and sends it again.
         cap = min(t.sticky.batch_size, t.config.max_message_bytes)
@@ -98,8 +107,10 @@ class Appender:
                     batch_bytes += grow
                     stop += 1
                 chunk = members[start:stop]
-                base = self.append(t, t.logs[p], [keys[i] for i in chunk],
-                                   [values[i] for i in chunk], timestamp, batch_bytes)
+                log = logs[p] if logs and p in logs else t.logs[p]
+                base = self.append(t, log, [keys[i] for i in chunk],
+                                   [values[i] for i in chunk], timestamp, batch_bytes,
+                                   notify=notify)
                 for offset, i in enumerate(chunk, base):
                     offsets[i] = offset
                 start = stop

@@ -10,25 +10,30 @@ from __future__ import annotations
 import random
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from engine.core.acks import parse_acks
 from engine.core.appender import Appender, default_partitions
 from engine.core.args import require_int
 from engine.core.clock import SimClock
+from engine.core.cluster_replication import ReplicationMixin
 from engine.core.configs import (
     BROKER_CONFIGS_WITHOUT_DEFAULT,
     BROKER_DEFAULTS,
     TopicConfig,
     validate_topic_configs,
 )
+from engine.core.delivery import connection_error
 from engine.core.errors import (
     InvalidTopicError,
     KafkaTimeoutError,
+    LeaderNotAvailableError,
     TopicAlreadyExistsError,
     TopicDeletionDisabledError,
     TopicNameWarning,
     UnknownTopicOrPartitionError,
 )
-from engine.core.log import PartitionLog
+from engine.core.metadata import MetadataCache
 from engine.core.names import (
     COLLISION_WARNING,
     colliding_topic,
@@ -63,14 +68,21 @@ from engine.core.retention import apply_retention
 from engine.core.topic import Topic, new_uuid
 from engine.journal import Journal
 
+if TYPE_CHECKING:
+    from engine.consumer import Consumer
+    from engine.group import GroupCoordinator
 
-class Cluster:
+
+class Cluster(ReplicationMixin):
     """A deterministic, in-memory Kafka 4.x cluster in KRaft mode.
 
     ``Cluster(brokers=3, seed=0)`` has brokers 1, 2 and 3, like Kafka's quickstart
     node ids; ``Cluster(broker_ids=[101, 102, 103])`` names them. ``configs`` sets
     broker configs such as ``auto.create.topics.enable`` or ``num.partitions``.
     The same seed and the same calls give the same results and the same journal.
+    ``controller="combined"`` (default) makes every broker a KRaft controller voter too;
+    ``controller="dedicated"`` adds one controller-only node (see
+    :mod:`engine.core.controller`).
     """
 
     def __init__(
@@ -80,7 +92,10 @@ class Cluster:
         broker_ids: Sequence[int] | None = None,
         seed: int = 0,
         configs: Mapping[str, object] | None = None,
+        controller: str = "combined",
     ) -> None:
+        if controller not in ("combined", "dedicated"):
+            raise ValueError(f"controller must be 'combined' or 'dedicated', got {controller!r}")
         if broker_ids is None:
             if require_int(brokers, "brokers") < 1:
                 raise ValueError(f"a cluster needs at least one broker, got brokers={brokers}")
@@ -94,6 +109,7 @@ class Cluster:
         given = {k: str(v).lower() if isinstance(v, bool) else str(v)
                  for k, v in (configs or {}).items()}
         self._broker_configs = {**BROKER_DEFAULTS, **given}
+        self._static_broker_configs = dict(given)
         self.seed = seed
         self._rng = random.Random(seed)
         self._clock = SimClock()
@@ -102,10 +118,12 @@ class Cluster:
         self._topics: dict[str, Topic] = {}
         self._appender = Appender(self.journal, lambda: self._clock.now_ms)
         self.cluster_id = new_uuid(self._rng)
+        self._init_replication(controller)
         self.journal.record(
             0, "cluster_started",
             {"cluster_id": self.cluster_id, "brokers": list(ids), "seed": seed,
-             "controller": min(ids)},
+             "controller": self._controller.active, "controller_mode": controller,
+             "voters": list(self._controller.voters)},
         )
         self._schedule_retention_check()
 
@@ -118,6 +136,7 @@ class Cluster:
     def advance(self, ms: int) -> None:
         """Move simulated time forward by ``ms`` and run everything that falls due."""
         start = self._clock.now_ms
+        self._replication.run_pending()
         self._clock.advance(ms)
         if ms:
             self.journal.record(self.now_ms, "clock_advanced", {"from_ms": start,
@@ -132,6 +151,14 @@ class Cluster:
     def brokers(self) -> tuple[int, ...]:
         """The node ids of the brokers, in the order they were given."""
         return self._brokers
+
+    def static_broker_configs(self) -> dict[str, str]:
+        """The broker configs given when the cluster was made (its ``server.properties``).
+
+        DescribeConfigs reports them as ``STATIC_BROKER_CONFIG``, not as defaults, so
+        ``kafka-topics --describe`` lists their topic synonyms under ``Configs``.
+        """
+        return dict(self._static_broker_configs)
 
     def broker_config(self, name: str) -> str:
         """A broker config's value, as a string, as Kafka reports it."""
@@ -151,17 +178,21 @@ class Cluster:
     def describe_topic(self, name: str) -> TopicDescription:
         """Partitions with leader, replicas, ISR and log offsets, plus the topic's configs."""
         topic = self._topic(name)
+        min_isr = topic.config.min_insync_replicas
         partitions = tuple(
             PartitionDescription(
                 partition=p,
-                leader=replicas[0],
-                replicas=tuple(replicas),
-                isr=tuple(replicas),
+                leader=ps.leader,
+                replicas=tuple(ps.replicas),
+                isr=tuple(ps.isr),
                 log_start_offset=log.log_start_offset,
                 high_watermark=log.high_watermark,
                 log_end_offset=log.log_end_offset,
+                leader_epoch=ps.leader_epoch,
+                replica_log_end_offsets=tuple(ps.logs[b].log_end_offset for b in ps.replicas),
+                min_insync_replicas=min_isr,
             )
-            for p, (replicas, log) in enumerate(zip(topic.replicas, topic.logs, strict=True))
+            for p, (ps, log) in enumerate(zip(topic.partitions, topic.logs, strict=True))
         )
         return TopicDescription(
             name=topic.name,
@@ -210,7 +241,8 @@ class Cluster:
         overrides = validate_topic_configs(configs)
         rng_state = self._rng.getstate()
         try:
-            assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng)
+            assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng,
+                                        fenced=self._fenced_brokers())
         except Exception:
             self._rng.setstate(rng_state)
             raise
@@ -246,12 +278,12 @@ class Cluster:
         rng_state = self._rng.getstate()
         try:
             added = place_replicas(self._brokers, total - current, rf, self._rng,
-                                   starting_partition=current)
+                                   starting_partition=current, fenced=self._fenced_brokers())
         except Exception:
             self._rng.setstate(rng_state)
             raise
         topic.replicas.extend([list(r) for r in added])
-        topic.logs.extend(PartitionLog(name, p) for p in range(current, total))
+        self._add_partition_states(topic, current)
         self.journal.record(
             self.now_ms, "partitions_created",
             {"topic": name, "from": current, "to": total, "replicas": added},
@@ -268,13 +300,22 @@ class Cluster:
         headers: Iterable[tuple[str, bytes | str | None]] | None = None,
         timestamp_ms: int | None = None,
         partitioner: Partitioner | None = None,
+        *,
+        acks: int | str = "all",
+        via_broker: int | None = None,
+        metadata: MetadataCache | None = None,
     ) -> RecordMetadata:
         """Append one record, choosing its partition as Kafka's producer would.
 
         ``str`` keys and values are encoded as UTF-8. A topic that does not exist is
         created with the broker defaults when ``auto.create.topics.enable`` is true.
         The record travels alone in its batch, as if the producer flushed after it.
+        ``acks`` is ``"all"`` (Kafka 4.x's default, also ``-1``), ``1`` or ``0`` (the
+        offset is then -1). The request goes to the partition's leader, or to
+        ``via_broker``, or to the leader a client's ``metadata`` cache names (see
+        :mod:`engine.core.delivery` for the answers and the simulated time they take).
         """
+        acks_n = -1 if acks == "all" else parse_acks(acks)
         key_b = encode(key, "key")
         value_b = encode(value, "value")
         record_headers = encode_headers(headers)
@@ -295,12 +336,24 @@ class Cluster:
         elif key_b is not None:
             p = positive_hash(key_b) % n
         else:
-            p = t.sticky.partition(n)
-        offset = self._appender.append(t, t.logs[p], [key_b], [value_b], timestamp,
-                                       batch_bytes, [record_headers] if record_headers else None)
+            p = t.sticky.partition(n, self._available_partitions(t))
+        ps = t.partitions[p]
+        if (ps.single and ps.leader is not None and not self._network.down_set
+                and via_broker is None and metadata is None):  # RF=1 on a healthy cluster
+            offset = self._appender.append(t, t.logs[p], [key_b], [value_b], timestamp,
+                                           batch_bytes,
+                                           [record_headers] if record_headers else None,
+                                           notify=False)
+        else:
+            offset = self._deliver_one(t, p, [key_b], [value_b], timestamp, batch_bytes,
+                                       [record_headers] if record_headers else None, acks_n,
+                                       via_broker, metadata)
         if key_b is None and partition is None and partitioner is None:
-            t.sticky.update(batch_bytes, n)
-        return RecordMetadata(topic, p, offset, timestamp)
+            t.sticky.update(batch_bytes, n, available=self._available_partitions(t))
+        result = RecordMetadata(topic, p, offset if acks_n else -1, timestamp)
+        if self._ack_histories and acks_n:
+            self._note_acks([result], [key_b], [value_b], acks_n)
+        return result
 
     def produce_batch(
         self,
@@ -310,14 +363,19 @@ class Cluster:
         partition: int | None = None,
         timestamp_ms: int | None = None,
         partitioner: Partitioner | None = None,
+        acks: int | str = "all",
+        via_broker: int | None = None,
     ) -> list[RecordMetadata]:
         """Append many ``(key, value)`` records the way a producer's accumulator would.
 
         Each record is partitioned as :meth:`produce` would do it; then the records of
         each partition are packed, in input order, into batches of at most
         ``batch.size`` (16384) bytes, and each batch is appended at once. Returns one
-        :class:`RecordMetadata` per record, in input order.
+        :class:`RecordMetadata` per record, in input order. ``acks`` and ``via_broker``
+        work as in :meth:`produce`; every partition's leader is checked before anything
+        is appended.
         """
+        acks_n = parse_acks(acks)
         timestamp = self.now_ms if timestamp_ms is None else check_timestamp(timestamp_ms)
         keys: list[bytes | None] = []
         values: list[bytes | None] = []
@@ -351,7 +409,15 @@ class Cluster:
                      for k, v in zip(keys, values, strict=True)]
         else:
             parts = default_partitions(t, keys, bodies)
-        return self._appender.append_grouped(t, parts, keys, values, bodies, timestamp)
+        result = self._deliver_many(
+            t, parts, acks_n, via_broker,
+            lambda logs: self._appender.append_grouped(t, parts, keys, values, bodies,
+                                                       timestamp, logs, notify=False))
+        if self._ack_histories and acks_n:
+            self._note_acks(result, keys, values, acks_n)
+        if not acks_n:
+            result = [md._replace(offset=-1) for md in result]
+        return result
 
     # -------------------------------------------------------------- fetch
     def fetch(
@@ -361,6 +427,11 @@ class Cluster:
         t = self._topic(topic)
         if not 0 <= partition < len(t.logs):
             raise UnknownTopicOrPartitionError()
+        leader = t.partitions[partition].leader
+        if leader is None:
+            raise LeaderNotAvailableError()
+        if not self._network.is_running(leader):
+            raise connection_error(leader)
         log_append_time = t.config.message_timestamp_type == "LogAppendTime"
         return t.logs[partition].read(offset, max_records, timestamp_type=int(log_append_time))
 
@@ -377,9 +448,10 @@ class Cluster:
             topic_id=new_uuid(self._rng),
             config=config,
             replicas=[list(r) for r in assignment],
-            logs=[PartitionLog(name, p) for p in range(len(assignment))],
+            logs=[],
             sticky=StickyPartitioner(self._rng),
         )
+        self._add_partition_states(topic, 0)
         self._topics[name] = topic
         return topic
 
@@ -404,6 +476,44 @@ class Cluster:
     def _retention_check(self) -> None:
         apply_retention(self._topics, self.now_ms, self.journal)
         self._schedule_retention_check()
+
+    # ------------------------------------------------------ consumer groups
+    @property
+    def groups(self) -> GroupCoordinator:
+        """The classic group coordinator and committed-offsets store (built on first use)."""
+        coordinator = self.__dict__.get("_groups")
+        if coordinator is None:
+            from engine.group import GroupCoordinator
+
+            coordinator = GroupCoordinator(self)
+            self.__dict__["_groups"] = coordinator
+        return coordinator
+
+    def consumer(self, *topics: str, **config: object) -> Consumer:
+        """A consumer client on this cluster, configured with aiokafka's keyword names
+        (``group_id=``, ``auto_offset_reset=``, ...); subscribed to ``topics`` if given."""
+        from engine.consumer import Consumer
+
+        return Consumer(self, *topics, **config)
+
+    def _create_internal_topic(
+        self, name: str, partitions: int, replication_factor: int, configs: Mapping[str, str]
+    ) -> TopicDescription:
+        """Create an internal topic such as ``__consumer_offsets`` (the broker does this
+        itself, so no name checks or warnings)."""
+        assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng)
+        topic = self._new_topic(
+            name, assignment,
+            TopicConfig(validate_topic_configs(configs), broker_configs=self._broker_configs),
+        )
+        topic.internal = True
+        self.journal.record(
+            self.now_ms, "topic_created",
+            {"topic": name, "topic_id": topic.topic_id, "partitions": partitions,
+             "replication_factor": replication_factor, "replicas": assignment,
+             "configs": dict(topic.config.overrides), "internal": True},
+        )
+        return self.describe_topic(name)
 
     def __repr__(self) -> str:
         return (f"Cluster(brokers={list(self._brokers)}, topics={len(self._topics)}, "

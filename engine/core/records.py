@@ -54,15 +54,57 @@ class ConsumerRecord(NamedTuple):
 
 
 class PartitionDescription(NamedTuple):
-    """One partition as ``describe_topic`` reports it: placement and log offsets."""
+    """One partition as ``describe_topic`` reports it: placement and log offsets.
+
+    ``leader`` is ``None`` when the partition has no leader (``kafka-topics`` prints
+    ``Leader: none``). The offsets are the leader's (its last leader's while it has
+    none); ``replica_log_end_offsets`` gives each replica's log end offset, in the order
+    of ``replicas``. ``elr`` and ``last_known_elr`` stay empty: the engine does not model
+    eligible leader replicas, as Kafka 4.0 with ELR off (by-name describe prints them
+    empty). ``min_insync_replicas`` is the topic's configured value, which is what
+    ``kafka-topics --under-min-isr-partitions`` compares with.
+    """
 
     partition: int
-    leader: int
+    leader: int | None
     replicas: tuple[int, ...]
     isr: tuple[int, ...]
     log_start_offset: int
     high_watermark: int
     log_end_offset: int
+    leader_epoch: int = 0
+    replica_log_end_offsets: tuple[int, ...] = ()
+    min_insync_replicas: int = 1
+
+    @property
+    def elr(self) -> tuple[int, ...]:
+        """Eligible leader replicas: always empty, the engine does not model ELR."""
+        return ()
+
+    @property
+    def last_known_elr(self) -> tuple[int, ...]:
+        """Last known ELR: always empty, the engine does not model ELR."""
+        return ()
+
+    @property
+    def under_replicated(self) -> bool:
+        """Fewer in-sync replicas than replicas (``--under-replicated-partitions``)."""
+        return len(self.replicas) - len(self.isr) > 0
+
+    @property
+    def unavailable(self) -> bool:
+        """No leader (``--unavailable-partitions``; a fenced leader is never kept)."""
+        return self.leader is None
+
+    @property
+    def under_min_isr(self) -> bool:
+        """No leader, or an ISR below ``min.insync.replicas`` (``--under-min-isr-partitions``)."""
+        return self.leader is None or len(self.isr) < self.min_insync_replicas
+
+    @property
+    def at_min_isr(self) -> bool:
+        """An ISR exactly ``min.insync.replicas`` long (``--at-min-isr-partitions``)."""
+        return len(self.isr) == self.min_insync_replicas
 
 
 class TopicDescription(NamedTuple):
@@ -74,3 +116,32 @@ class TopicDescription(NamedTuple):
     replication_factor: int
     configs: dict[str, str]
     """Only the configs set on the topic (Kafka's "dynamic topic configs")."""
+
+
+class ReplicaDescription(NamedTuple):
+    """One replica of a partition: where its log ends and what it knows is committed.
+
+    ``believes_leader`` is true for the leader, and for an old leader cut off from the
+    controller that has not heard it was replaced.
+    """
+
+    broker: int
+    is_leader: bool
+    in_isr: bool
+    log_start_offset: int
+    log_end_offset: int
+    high_watermark: int
+    running: bool
+    believes_leader: bool
+
+
+class BrokerDescription(NamedTuple):
+    """A broker's process and controller registration state."""
+
+    broker_id: int
+    running: bool
+    fenced: bool
+    isolated: bool
+    broker_epoch: int
+    leader_of: int
+    """How many partitions it leads."""

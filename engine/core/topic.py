@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.core.configs import TopicConfig
 from engine.core.log import PartitionLog
+from engine.core.partition import PartitionState
 from engine.core.partitioner import StickyPartitioner
 
 
@@ -17,7 +18,8 @@ class Topic:
 
     ``sticky`` is the built-in partitioner's state for keyless records to this topic:
     Kafka's producer keeps one per topic, and the engine's ``produce`` plays the
-    producer.
+    producer. ``partitions`` holds each partition's replication state; ``logs[p]`` is
+    always the log of partition ``p``'s leader (its last leader while it has none).
     """
 
     name: str
@@ -27,6 +29,7 @@ class Topic:
     logs: list[PartitionLog]
     sticky: StickyPartitioner
     internal: bool = False
+    partitions: list[PartitionState] = field(default_factory=list)
 
 
 def new_uuid(rng: random.Random) -> str:

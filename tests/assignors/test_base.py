@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from engine.assignors import (
     AbstractPartitionAssignor,
     PartitionAssignor,
     RebalanceProtocol,
+    Subscription,
     TopicPartition,
     get,
 )
@@ -65,3 +68,21 @@ def test_protocol_is_structural() -> None:
 
     assert isinstance(Duck(), PartitionAssignor)
     assert get(Duck()).name == "duck"
+
+
+@pytest.mark.parametrize("name", ["range", "roundrobin", "sticky", "cooperative-sticky"])
+def test_result_does_not_depend_on_the_order_members_are_given(name) -> None:
+    rng = random.Random(7)
+    counts = {"t0": 5, "t1": 3, "t2": 8}
+    for _ in range(30):
+        members = [f"consumer-{i}" for i in range(rng.randint(1, 6))]
+        subs = {}
+        for member in members:
+            topics = rng.sample(list(counts), rng.randint(1, 3))
+            owned = [
+                TopicPartition(t, p) for t in topics for p in range(counts[t]) if rng.random() < 0.2
+            ]
+            subs[member] = Subscription(topics, owned, rng.choice([-1, 1, 2]))
+        shuffled = dict(rng.sample(list(subs.items()), len(subs)))
+        assert get(name).assign(counts, subs) == get(name).assign(counts, shuffled)
+        assert list(get(name).assign(counts, shuffled)) == sorted(members)

@@ -7,6 +7,7 @@ import pytest
 from engine.assignors.java import (
     JavaHashSet,
     compare_key,
+    compute_if_absent_order,
     string_hash,
     string_hash_order,
     topic_partition_hash,
@@ -61,3 +62,18 @@ def test_hash_set_of_topic_partitions_iterates_like_java() -> None:
 def test_compare_key_orders_by_utf16_units() -> None:
     assert sorted(["b", "a", "B"], key=compare_key) == ["B", "a", "b"]
     assert compare_key("\U0001f600") < compare_key("\uff5e")
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (13, "11,10,9,8,7,6,5,4,3,2,12,1,0"),
+        (14, "11,10,6,5,4,3,13,2,12,1,0,9,8,7"),
+        (20, "11,10,17,6,16,5,19,4,18,3,13,2,12,1,15,0,14,9,8,7"),
+    ],
+)
+def test_compute_if_absent_order_matches_java(count, expected) -> None:
+    # computeIfAbsent links new entries at the head of a bucket and resizes before inserting
+    keys = [f"consumer-{i}" for i in range(count)]
+    assert compute_if_absent_order(keys) == [f"consumer-{n}" for n in expected.split(",")]
+    assert compute_if_absent_order(["c", "Aa", "b", "BB", "a"]) == ["BB", "Aa", "a", "b", "c"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.assignors import RangeAssignor, get
 from tests.assignors.helpers import as_sets, sub, tps
 
@@ -145,13 +147,95 @@ def test_static_member_range_assignment_persistent_after_member_id_changes() -> 
     assert {after[m].group_instance_id: p for m, p in second.items()} == by_instance
 
 
-def test_co_partitioned_assignment_with_same_subscription() -> None:
-    counts = {"t1": 6, "t2": 6, "t3": 2}
-    subs = {f"consumer{i}": sub("t1", "t2", "t3") for i in range(3)}
+# The non-rack-aware expectations of Kafka's rack tests (members consumer0, consumer1, ...)
+ALL3 = ("t1", "t2", "t3")
+RACKLESS_VECTORS = [
+    (
+        "uniform_subscription",
+        {"t1": 6, "t2": 7, "t3": 2},
+        [ALL3, ALL3, ALL3],
+        [
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0",
+            "t1-2, t1-3, t2-3, t2-4, t3-1",
+            "t1-4, t1-5, t2-5, t2-6",
+        ],
+    ),
+    (
+        "non_equal_subscription",
+        {"t1": 6, "t2": 7, "t3": 2},
+        [ALL3, ALL3, ("t1", "t3")],
+        [
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0",
+            "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1",
+            "t1-4, t1-5",
+        ],
+    ),
+    (
+        "uniform_partitions",
+        {"t1": 5, "t2": 5, "t3": 5},
+        [ALL3, ALL3, ALL3],
+        [
+            "t1-0, t1-1, t2-0, t2-1, t3-0, t3-1",
+            "t1-2, t1-3, t2-2, t2-3, t3-2, t3-3",
+            "t1-4, t2-4, t3-4",
+        ],
+    ),
+    (
+        "uniform_partitions_non_equal_subscription",
+        {"t1": 5, "t2": 5, "t3": 5},
+        [ALL3, ALL3, ("t1", "t3")],
+        [
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1",
+            "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3",
+            "t1-4, t3-4",
+        ],
+    ),
+    (
+        "co_partitioning_split",
+        {"t1": 6, "t2": 6, "t3": 2, "t4": 2},
+        [("t1", "t2"), ("t1", "t2"), ("t3", "t4"), ("t3", "t4")],
+        [
+            "t1-0, t1-1, t1-2, t2-0, t2-1, t2-2",
+            "t1-3, t1-4, t1-5, t2-3, t2-4, t2-5",
+            "t3-0, t4-0",
+            "t3-1, t4-1",
+        ],
+    ),
+    (
+        "co_partitioning_all",
+        {"t1": 6, "t2": 6, "t3": 2, "t4": 2},
+        [("t1", "t2", "t3", "t4")] * 4,
+        [
+            "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0",
+            "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1",
+            "t1-4, t2-4",
+            "t1-5, t2-5",
+        ],
+    ),
+    (
+        "co_partitioned_same_subscription",
+        {"t1": 6, "t2": 6, "t3": 2, "t4": 2, "t5": 4, "t6": 4},
+        [tuple(f"t{i}" for i in range(1, 10))] * 3,
+        [
+            "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0, t5-0, t5-1, t6-0, t6-1",
+            "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1, t5-2, t6-2",
+            "t1-4, t1-5, t2-4, t2-5, t5-3, t6-3",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("counts", "topics", "expected"),
+    [v[1:] for v in RACKLESS_VECTORS],
+    ids=[v[0] for v in RACKLESS_VECTORS],
+)
+def test_kafka_rack_tests_without_racks(counts, topics, expected) -> None:
+    subs = {f"consumer{i}": sub(*t) for i, t in enumerate(topics)}
     result = range_.assign(counts, subs)
-    for i, member in enumerate(sorted(subs)):
-        assert {p.partition for p in result[member] if p.topic == "t1"} == {2 * i, 2 * i + 1}
-        assert {p.partition for p in result[member] if p.topic == "t2"} == {2 * i, 2 * i + 1}
+    assert [
+        ", ".join(sorted(f"{t}-{p}" for t, p in result[f"consumer{i}"])) for i in range(len(topics))
+    ] == expected
 
 
 def test_javadoc_example() -> None:

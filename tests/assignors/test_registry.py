@@ -104,5 +104,19 @@ def test_subscriptions_may_be_plain_topic_lists() -> None:
 def test_bad_input_is_refused() -> None:
     with pytest.raises(KafkaError, match="Invalid partition count"):
         assignors.get("range").assign({"t": -1}, {"a": sub("t")})
+    with pytest.raises(KafkaError, match="not a str"):
+        assignors.get("range").assign({"t": 1}, {"a": "t"})
     with pytest.raises(KafkaError, match="Invalid member id"):
         assignors.get("range").assign({"t": 1}, {"": sub("t")})
+
+
+def test_aiokafka_assignor_classes_stand_for_the_built_ins() -> None:
+    from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+    from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+    from aiokafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
+
+    assert isinstance(assignors.get(RangePartitionAssignor), RangeAssignor)
+    assert isinstance(assignors.get(RoundRobinPartitionAssignor), RoundRobinAssignor)
+    assert isinstance(assignors.get(StickyPartitionAssignor), StickyAssignor)
+    found = assignors.get_all((RoundRobinPartitionAssignor, "cooperative-sticky"))
+    assert [a.name for a in found] == ["roundrobin", "cooperative-sticky"]

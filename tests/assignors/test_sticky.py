@@ -61,6 +61,16 @@ def test_two_consumers_one_topic_one_partition(assignor) -> None:
     assert result == {"consumer1": tps(("topic", 0)), "consumer2": []}
 
 
+def test_more_consumers_than_partitions(assignor) -> None:  # kafka-fidelity.md, derived
+    subs = {"c1": sub("t"), "c2": sub("t"), "c3": sub("t")}
+    assert assignor.assign({"t": 2}, subs) == {"c1": tps(("t", 0)), "c2": tps(("t", 1)), "c3": []}
+
+
+def test_sticky_orders_members_by_member_id_not_instance_id(assignor) -> None:
+    subs = {"b": sub("t", instance="i0"), "a": sub("t", instance="i1")}
+    assert assignor.assign({"t": 1}, subs) == {"b": [], "a": tps(("t", 0))}
+
+
 def test_two_consumers_one_topic_two_partitions(assignor) -> None:
     _, result = run(assignor, {"topic": 2}, {"consumer1": sub("topic"), "consumer2": sub("topic")})
     assert result == {"consumer1": tps(("topic", 0)), "consumer2": tps(("topic", 1))}

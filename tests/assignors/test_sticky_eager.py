@@ -198,6 +198,17 @@ def test_assignor_with_old_version_subscriptions() -> None:
     }
 
 
+def test_owned_partitions_are_read_grouped_by_topic_in_java_order() -> None:
+    # "t9" and "t11" share a HashMap bucket; computeIfAbsent puts the later one first
+    counts = {"t0": 40, "t9": 40, "t11": 40, "t5": 1}
+    subs = {
+        "a": sub("t0", "t9", "t11", owned=tps(("t0", 23), ("t11", 28), ("t9", 17)), generation=1),
+        "b": sub("t5"),
+    }
+    assert StickyAssignor().plan(counts, subs).builder == "general"
+    assert sticky.assign(counts, subs)["a"][:3] == tps(("t9", 17), ("t11", 28), ("t0", 23))
+
+
 def test_owned_partitions_are_read_grouped_by_topic() -> None:
     # The previous assignment travels in user data grouped by topic (a Java HashMap), so the
     # order in which a member keeps them follows that grouping, not the order given.

@@ -2,7 +2,9 @@
 
 from engine import Cluster
 
-EXPECTED_EVENTS = 12
+# 12 without replication, plus replica_fetched and high_watermark_updated for each of
+# the six acks=all produce calls to the RF=2 topic.
+EXPECTED_EVENTS = 24
 
 
 def scenario(seed: int) -> Cluster:

@@ -1,0 +1,558 @@
+"""The engine's synchronous consumer: ``cluster.consumer(*topics, **config)``.
+
+**How time passes.** A consumer lives on the cluster's simulated clock. ``poll(timeout_ms)``
+first does everything that can be done at the current instant (auto-commit if due,
+rebalance steps, looking up positions, fetching). If it has records it returns them at
+once, without moving the clock. Otherwise it advances the cluster clock to the next
+timer (a heartbeat, the end of the initial rebalance delay, a session timeout, ...) or to
+its deadline, whichever comes first, and tries again; so ``poll(5000)`` on an idle topic
+returns after exactly 5000 simulated milliseconds, and every other consumer's heartbeats
+and the coordinator's timers run while it waits. ``poll(0)`` never moves the clock.
+Requests take no time. Other consumers only act inside their own ``poll()``, as in a
+real application where each one runs its own poll loop: a rebalance waits for every
+member to call ``poll()`` (up to ``max.poll.interval.ms``).
+
+The first ``poll()`` of a new group therefore takes ``group.initial.rebalance.delay.ms``
+(3000 ms) before records arrive; later rebalances complete as soon as every member has
+polled. To run several consumers, poll them in turn, e.g.
+``for _ in range(5): [c.poll(1000) for c in consumers]``. For long idle stretches,
+prefer ``cluster.advance(ms)``: a long ``poll`` steps from timer to timer (each
+heartbeat is one ``clock_advanced`` event).
+
+Consumers read only up to the high watermark (through ``cluster.fetch``). Records are
+returned per partition in assignment order, rotating the starting partition between
+polls, at most ``max_poll_records`` in total.
+
+Journal events (with ``client_id`` and ``group``): ``consumer_created`` [group_instance_id,
+protocol, assignors, auto_offset_reset, enable_auto_commit], ``consumer_subscribed``
+[topics, pattern], ``consumer_assigned`` [partitions], ``consumer_unsubscribed``,
+``records_consumed`` [member_id, partitions [{topic, partition, from_offset, to_offset,
+count}]] (``to_offset`` is the new position), ``position_reset`` [topic, partition,
+offset, strategy], ``position_committed`` [topic, partition, offset] (position taken from
+the committed offset), ``consumer_seek`` [topic, partition, offset],
+``consumer_paused``/``consumer_resumed`` [partitions], ``consumer_closed`` [member_id],
+``consumer_crashed`` [member_id]; plus the membership events of
+:mod:`engine.consumer.membership` and the coordinator's offsets events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from engine.consumer.config import ConsumerConfig, build_config
+from engine.consumer.membership import STABLE, GroupMembership, resolve_assignors
+from engine.consumer.subscription import MUTUALLY_EXCLUSIVE, SubscriptionState
+from engine.core.errors import (
+    IllegalArgumentError,
+    IllegalStateError,
+    InvalidGroupIdError,
+    KafkaError,
+    NoOffsetForPartitionError,
+    OffsetOutOfRangeError,
+    UnknownTopicOrPartitionError,
+)
+from engine.core.records import ConsumerRecord, TopicPartition
+from engine.group.coordinator import tp_list
+
+if TYPE_CHECKING:
+    from engine.core.cluster import Cluster
+
+NO_GROUP_ID = ("To use the group management or offset commit APIs, you must provide a valid "
+               "group.id in the consumer configuration.")
+NOT_SUBSCRIBED = "Consumer is not subscribed to any topics or assigned any partitions"
+CLOSED = "This consumer has already been closed."
+_NOT_ASSIGNED = "You can only check the position for partitions assigned to this consumer."
+
+
+def _tp(value: Any) -> TopicPartition:
+    if (not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], str)
+            or isinstance(value[1], bool) or not isinstance(value[1], int)):
+        raise TypeError(f"expected a TopicPartition(topic, partition), got {value!r}")
+    return TopicPartition(value[0], value[1])
+
+
+def _java_set(partitions: Iterable[TopicPartition]) -> str:
+    return "[" + ", ".join(f"{tp.topic}-{tp.partition}" for tp in partitions) + "]"
+
+
+class Consumer:
+    """A Kafka consumer on the engine (see the module docstring for how time passes).
+
+    Create it with ``cluster.consumer("topic", group_id="g", ...)``. Methods follow
+    aiokafka's names and Kafka's behaviour: ``subscribe``, ``assign``, ``poll`` /
+    ``getmany``, ``commit``, ``committed``, ``seek``, ``seek_to_beginning``,
+    ``seek_to_end``, ``position``, ``pause``, ``resume``, ``assignment``, ``close``.
+    ``crash()`` (engine only) stops it dead: no commit, no LeaveGroup.
+    """
+
+    def __init__(self, cluster: Cluster, *topics: str, **config: Any) -> None:
+        self._cluster = cluster
+        if topics and config.get("group_id", config.get("group.id")) is None:
+            raise InvalidGroupIdError(NO_GROUP_ID)
+        if any(not isinstance(t, str) or t.strip() == "" for t in topics):
+            raise IllegalArgumentError(
+                "Topic collection to subscribe to cannot contain null or empty topic")
+        self.config: ConsumerConfig = build_config(config, cluster.groups.next_client_sequence)
+        assignors = resolve_assignors(self.config.partition_assignment_strategy)
+        self._subs = SubscriptionState()
+        self._membership = GroupMembership(cluster, self.config, self._subs, assignors)
+        self._closed = False
+        self._rotation = 0
+        self._record("consumer_created", {
+            "group_instance_id": self.config.group_instance_id,
+            "protocol": self._membership.protocol,
+            "assignors": [a.name for a in assignors],
+            "auto_offset_reset": str(self.config.auto_offset_reset),
+            "enable_auto_commit": self.config.enable_auto_commit})
+        if topics:
+            self.subscribe(list(topics))
+
+    # -------------------------------------------------------------- helpers
+    def _record(self, kind: str, data: Mapping[str, Any]) -> None:
+        self._cluster.journal.record(self._cluster.now_ms, kind, {
+            "client_id": self.config.client_id, "group": self.config.group_id, **data})
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise IllegalStateError(CLOSED)
+
+    def _require_group(self) -> str:
+        if self.config.group_id is None:
+            raise InvalidGroupIdError(NO_GROUP_ID)
+        return self.config.group_id
+
+    def _require_assigned(self, tp: TopicPartition, message: str | None = None) -> None:
+        if tp not in self._subs.assignment:
+            raise IllegalStateError(message or f"No current assignment for partition "
+                                               f"{tp.topic}-{tp.partition}")
+
+    @property
+    def client_id(self) -> str:
+        return self.config.client_id
+
+    @property
+    def group_id(self) -> str | None:
+        return self.config.group_id
+
+    @property
+    def member_id(self) -> str:
+        """The member id the coordinator gave this consumer ("" before the first join)."""
+        return self._membership.member_id
+
+    @property
+    def generation(self) -> int:
+        return self._membership.generation
+
+    @property
+    def rebalance_protocol(self) -> str:
+        """``EAGER`` or ``COOPERATIVE``, from the configured assignors."""
+        return self._membership.protocol
+
+    @property
+    def membership_state(self) -> str:
+        """UNJOINED, PREPARING_REBALANCE, COMPLETING_REBALANCE or STABLE (client side)."""
+        return self._membership.state
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -------------------------------------------------------- subscriptions
+    def subscribe(self, topics: Iterable[str] | str = (), pattern: str | re.Pattern[str] |
+                  None = None, listener: Any = None) -> None:
+        """Subscribe to topics, or to every topic matching ``pattern``, as a group member."""
+        self._ensure_open()
+        if isinstance(topics, str):
+            topics = [topics]
+        topic_list = list(topics)
+        if pattern is not None and topic_list:
+            raise IllegalStateError(MUTUALLY_EXCLUSIVE)
+        if pattern is not None:
+            text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+            if not isinstance(text, str) or text == "":
+                raise IllegalArgumentError("Topic pattern to subscribe to cannot be empty")
+            self._require_group()
+            self._subs.check_mode("pattern")
+            compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
+            self._subs.mode, self._subs.pattern, self._subs.topics = "pattern", compiled, ()
+            self._subs.listener = listener
+            self._record("consumer_subscribed", {"topics": [], "pattern": text})
+            return
+        if any(not isinstance(t, str) or t.strip() == "" for t in topic_list):
+            raise IllegalArgumentError(
+                "Topic collection to subscribe to cannot contain null or empty topic")
+        if not topic_list:
+            self.unsubscribe()
+            return
+        self._require_group()
+        self._subs.check_mode("topics")
+        self._subs.mode, self._subs.topics, self._subs.pattern = "topics", tuple(topic_list), None
+        self._subs.listener = listener
+        self._record("consumer_subscribed", {"topics": sorted(set(topic_list)), "pattern": None})
+
+    def subscription(self) -> set[str]:
+        """The subscribed topics (for a pattern: those it matches now)."""
+        return set(self._subs.subscribed_topics(self._cluster.list_topics()))
+
+    def unsubscribe(self) -> None:
+        """Give up every partition (revoke callbacks run) and leave the group."""
+        self._ensure_open()
+        if self._subs.auto_assigned:
+            self._membership.on_leave_prepare()
+            self._membership.maybe_leave_group("the consumer unsubscribed from all topics")
+        if self._subs.mode is not None:
+            self._record("consumer_unsubscribed", {})
+        self._subs.clear()
+
+    def assign(self, partitions: Iterable[TopicPartition]) -> None:
+        """Read these partitions directly, with no group membership (Kafka's ``assign``)."""
+        self._ensure_open()
+        tps = sorted({_tp(p) for p in partitions})
+        if any(not tp.topic.strip() for tp in tps):
+            raise IllegalArgumentError("Topic partitions to assign to cannot have null or "
+                                       "empty topic")
+        if not tps:
+            self.unsubscribe()
+            return
+        self._subs.check_mode("manual")
+        self._subs.mode = "manual"
+        self._subs.set_assignment(tps)
+        self._record("consumer_assigned", {"partitions": tp_list(tps)})
+
+    def assignment(self) -> set[TopicPartition]:
+        """The partitions this consumer currently owns."""
+        return set(self._subs.assignment)
+
+    # ------------------------------------------------------------------ poll
+    def poll(self, timeout_ms: int = 0, max_records: int | None = None
+             ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        """Fetch records, waiting up to ``timeout_ms`` of simulated time for some."""
+        return self.getmany(timeout_ms=timeout_ms, max_records=max_records)
+
+    def getmany(self, *partitions: TopicPartition, timeout_ms: int = 0,
+                max_records: int | None = None) -> dict[TopicPartition, list[ConsumerRecord]]:
+        """aiokafka's ``getmany``: records per partition (optionally only ``partitions``)."""
+        self._ensure_open()
+        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int):
+            raise TypeError(f"timeout_ms must be an int, got {timeout_ms!r}")
+        if timeout_ms < 0:
+            raise IllegalArgumentError("Timeout must not be negative")
+        limit = self.config.max_poll_records if max_records is None else max_records
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise IllegalArgumentError(f"max_records must be a positive int, got {limit!r}")
+        only = {_tp(p) for p in partitions}
+        if self._subs.mode is None:
+            raise IllegalStateError(NOT_SUBSCRIBED)
+        deadline = self._cluster.now_ms + timeout_ms
+        while True:
+            self._membership.poll()
+            self._membership.check_metadata()
+            self._membership.poll()
+            self._update_positions()
+            records = self._fetch(limit, only)
+            if records:
+                return records
+            now = self._cluster.now_ms
+            if now >= deadline:
+                return {}
+            pending = self._cluster.clock.pending()
+            step = deadline - now
+            if pending:
+                step = min(step, max(pending[0].due_ms - now, 0))
+            self._cluster.advance(step)
+
+    def _update_positions(self) -> None:
+        """Look up a position for every assigned partition that has none."""
+        missing = [tp for tp, s in self._subs.assignment.items() if s.position is None]
+        if not missing:
+            return
+        if self._subs.auto_assigned and self._membership.state != STABLE:
+            return
+        committed = {}
+        if self.config.group_id is not None:
+            committed = self._cluster.groups.fetch_offsets(self.config.group_id, missing)
+        need_reset = []
+        for tp in missing:
+            om = committed.get(tp)
+            if om is not None:
+                self._subs.assignment[tp].position = om.offset
+                self._record("position_committed", {"topic": tp.topic, "partition": tp.partition,
+                                                    "offset": om.offset})
+            else:
+                need_reset.append(tp)
+        self._reset(need_reset)
+
+    def _reset(self, partitions: list[TopicPartition]) -> None:
+        if not partitions:
+            return
+        strategy = self.config.auto_offset_reset
+        if strategy.type == "none":
+            raise NoOffsetForPartitionError(
+                "Undefined offset with no reset policy for partitions: " + _java_set(partitions))
+        for tp in partitions:
+            offset = self._reset_offset(tp, strategy.type, strategy.duration_ms)
+            self._subs.assignment[tp].position = offset
+            self._record("position_reset", {"topic": tp.topic, "partition": tp.partition,
+                                            "offset": offset, "strategy": str(strategy)})
+
+    def _offsets(self, tp: TopicPartition) -> tuple[int, int]:
+        """(log start offset, high watermark) of a partition."""
+        if not self._cluster.has_topic(tp.topic):
+            raise UnknownTopicOrPartitionError()
+        description = self._cluster.describe_topic(tp.topic)
+        if not 0 <= tp.partition < len(description.partitions):
+            raise UnknownTopicOrPartitionError()
+        part = description.partitions[tp.partition]
+        return part.log_start_offset, part.high_watermark
+
+    def _reset_offset(self, tp: TopicPartition, kind: str, duration_ms: int | None) -> int:
+        start, end = self._offsets(tp)
+        if kind == "earliest":
+            return start
+        if kind == "latest" or duration_ms is None:
+            return end
+        return self._offset_for_time(tp, self._cluster.now_ms - duration_ms, start, end)
+
+    def _offset_for_time(self, tp: TopicPartition, timestamp: int, start: int, end: int) -> int:
+        """ListOffsets by timestamp: the first offset with a timestamp >= ``timestamp``,
+        or the high watermark when there is none."""
+        offset = start
+        while offset < end:
+            batch = self._cluster.fetch(tp.topic, tp.partition, offset, 500)
+            if not batch:
+                break
+            for record in batch:
+                if record.timestamp >= timestamp:
+                    return record.offset
+            offset = batch[-1].offset + 1
+        return end
+
+    def _fetch(self, limit: int, only: set[TopicPartition]
+               ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        fetchable = [tp for tp, s in self._subs.assignment.items()
+                     if s.position is not None and not s.paused and (not only or tp in only)
+                     and self._cluster.has_topic(tp.topic)]
+        if not fetchable:
+            return {}
+        start = self._rotation % len(fetchable)
+        order = fetchable[start:] + fetchable[:start]
+        result: dict[TopicPartition, list[ConsumerRecord]] = {}
+        consumed = []
+        remaining = limit
+        for tp in order:
+            if remaining <= 0:
+                break
+            state = self._subs.assignment[tp]
+            assert state.position is not None
+            try:
+                batch = self._cluster.fetch(tp.topic, tp.partition, state.position, remaining)
+            except OffsetOutOfRangeError:
+                if self.config.auto_offset_reset.type == "none":
+                    raise
+                state.position = None
+                self._reset([tp])
+                continue
+            except KafkaError:  # leader unavailable, unknown partition...: retry next poll
+                continue
+            if not batch:
+                continue
+            records = [self._deserialize(r) for r in batch]
+            result[tp] = records
+            before = state.position
+            state.position = batch[-1].offset + 1
+            consumed.append({"topic": tp.topic, "partition": tp.partition,
+                             "from_offset": before, "to_offset": state.position,
+                             "count": len(batch)})
+            remaining -= len(batch)
+        if result:
+            self._rotation += 1
+            self._record("records_consumed", {"member_id": self._membership.member_id,
+                                              "partitions": consumed})
+        return result
+
+    def _deserialize(self, record: ConsumerRecord) -> ConsumerRecord:
+        kd, vd = self.config.key_deserializer, self.config.value_deserializer
+        if kd is None and vd is None:
+            return record
+        key = kd(record.key) if kd is not None and record.key is not None else record.key
+        value = (vd(record.value) if vd is not None and record.value is not None
+                 else record.value)
+        return record._replace(key=key, value=value)
+
+    # --------------------------------------------------------------- commits
+    def commit(self, offsets: Mapping[TopicPartition, Any] | None = None) -> None:
+        """Commit synchronously: ``offsets``, or the position of every assigned partition."""
+        self._ensure_open()
+        self._require_group()
+        to_commit = self._subs.consumed() if offsets is None else offsets
+        if offsets is None and not to_commit:
+            return
+        self._membership.commit(to_commit)
+
+    def commit_async(self, offsets: Mapping[TopicPartition, Any] | None = None,
+                     callback: Any = None) -> None:
+        """Commit without raising: errors go to ``callback(offsets, exception)``."""
+        self._ensure_open()
+        to_commit = self._subs.consumed() if offsets is None else dict(offsets)
+        error: Exception | None = None
+        try:
+            self.commit(to_commit)
+        except KafkaError as exc:
+            error = exc
+        if callback is not None:
+            callback(to_commit, error)
+
+    def committed(self, partition: TopicPartition) -> int | None:
+        """The group's committed offset for ``partition`` (``None`` if there is none)."""
+        self._ensure_open()
+        group_id = self._require_group()
+        tp = _tp(partition)
+        self._cluster.groups.find_coordinator(group_id)
+        om = self._cluster.groups.fetch_offsets(group_id, [tp]).get(tp)
+        return None if om is None else om.offset
+
+    # ------------------------------------------------------------- positions
+    def position(self, partition: TopicPartition) -> int:
+        """The offset of the next record ``poll`` will return for ``partition``."""
+        self._ensure_open()
+        tp = _tp(partition)
+        self._require_assigned(tp, _NOT_ASSIGNED)
+        if self._subs.assignment[tp].position is None:
+            self._update_positions()
+        position = self._subs.assignment[tp].position
+        if position is None:
+            raise IllegalStateError(f"No position yet for partition {tp.topic}-{tp.partition} "
+                                    "(the group is still rebalancing; call poll())")
+        return position
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        """Make the next ``poll`` start at ``offset`` for ``partition``."""
+        self._ensure_open()
+        tp = _tp(partition)
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise TypeError(f"offset must be an int, got {offset!r}")
+        if offset < 0:
+            raise IllegalArgumentError("seek offset must not be a negative number")
+        self._require_assigned(tp)
+        self._subs.assignment[tp].position = offset
+        self._record("consumer_seek", {"topic": tp.topic, "partition": tp.partition,
+                                       "offset": offset})
+
+    def _seek_to(self, partitions: tuple[TopicPartition, ...], kind: str) -> None:
+        self._ensure_open()
+        tps = [_tp(p) for p in partitions] or self._subs.assigned()
+        for tp in tps:
+            self._require_assigned(tp)
+        for tp in tps:
+            offset = self._reset_offset(tp, kind, None)
+            self._subs.assignment[tp].position = offset
+            self._record("consumer_seek", {"topic": tp.topic, "partition": tp.partition,
+                                           "offset": offset})
+
+    def seek_to_beginning(self, *partitions: TopicPartition) -> None:
+        """Seek to the log start offset (all assigned partitions if none are given)."""
+        self._seek_to(partitions, "earliest")
+
+    def seek_to_end(self, *partitions: TopicPartition) -> None:
+        """Seek to the high watermark (all assigned partitions if none are given)."""
+        self._seek_to(partitions, "latest")
+
+    def seek_to_committed(self, *partitions: TopicPartition) -> None:
+        """Seek to the committed offsets (aiokafka's ``seek_to_committed``)."""
+        self._ensure_open()
+        group_id = self._require_group()
+        tps = [_tp(p) for p in partitions] or self._subs.assigned()
+        for tp in tps:
+            self._require_assigned(tp)
+        committed = self._cluster.groups.fetch_offsets(group_id, tps)
+        for tp in tps:
+            if tp in committed:
+                self.seek(tp, committed[tp].offset)
+
+    def highwater(self, partition: TopicPartition) -> int:
+        """The partition's high watermark."""
+        return self._offsets(_tp(partition))[1]
+
+    def beginning_offsets(self, partitions: Iterable[TopicPartition]
+                          ) -> dict[TopicPartition, int]:
+        return {tp: self._offsets(tp)[0] for tp in map(_tp, partitions)}
+
+    def end_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+        return {tp: self._offsets(tp)[1] for tp in map(_tp, partitions)}
+
+    def lag(self, partition: TopicPartition) -> int:
+        """High watermark minus this consumer's position."""
+        return self.highwater(partition) - self.position(partition)
+
+    def pause(self, *partitions: TopicPartition) -> None:
+        """Stop returning records for these partitions (they stay assigned)."""
+        self._set_paused(partitions, True)
+
+    def resume(self, *partitions: TopicPartition) -> None:
+        """Return records for these partitions again."""
+        self._set_paused(partitions, False)
+
+    def _set_paused(self, partitions: tuple[TopicPartition, ...], paused: bool) -> None:
+        self._ensure_open()
+        tps = [_tp(p) for p in partitions]
+        for tp in tps:
+            self._require_assigned(tp)
+        for tp in tps:
+            self._subs.assignment[tp].paused = paused
+        self._record("consumer_paused" if paused else "consumer_resumed",
+                     {"partitions": tp_list(tps)})
+
+    def paused(self) -> set[TopicPartition]:
+        return {tp for tp, s in self._subs.assignment.items() if s.paused}
+
+    def topics(self) -> set[str]:
+        """Topics the consumer can see (internal topics excluded)."""
+        return set(self._cluster.list_topics(include_internal=False))
+
+    def partitions_for_topic(self, topic: str) -> set[int] | None:
+        if not self._cluster.has_topic(topic):
+            return None
+        return set(range(self._cluster.num_partitions(topic)))
+
+    # ----------------------------------------------------------------- close
+    def close(self) -> None:
+        """Commit (if auto-commit is on), revoke, leave the group, and stop."""
+        if self._closed:
+            return
+        membership = self._membership
+        member_id = membership.member_id
+        failure: KafkaError | None = None
+        if self.config.group_id is not None and self._subs.mode is not None:
+            membership.maybe_auto_commit(force=True)
+            try:
+                membership.on_leave_prepare()
+            except KafkaError as error:  # a failing listener: close anyway, then raise
+                failure = error
+            membership.maybe_leave_group("the consumer is being closed")
+        membership.stop()
+        self._closed = True
+        self._record("consumer_closed", {"member_id": member_id})
+        if failure is not None:
+            raise failure
+
+    def crash(self) -> None:
+        """Engine only: the process dies. No commit, no callbacks, no LeaveGroup; the
+        coordinator notices after ``session.timeout.ms``."""
+        if self._closed:
+            return
+        self._membership.stop()
+        self._closed = True
+        self._record("consumer_crashed", {"member_id": self._membership.member_id})
+
+    def __enter__(self) -> Consumer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (f"Consumer(client_id={self.config.client_id!r}, "
+                f"group_id={self.config.group_id!r}, "
+                f"assignment={sorted(self._subs.assignment)})")

@@ -1,0 +1,68 @@
+"""Which nodes are running and which of them can talk to each other.
+
+The engine has no sockets; this module answers the two questions a network would:
+is broker ``b`` running, and can node ``a`` reach node ``b``? Faults change the
+answers: a crash stops a node, a restart starts it again, and a cut link (or a node
+cut off from all others) keeps both ends running but silent to each other. Clients
+are not nodes: a running broker is reachable by clients even when it is cut off from
+the other brokers, which is how a "zombie" leader keeps accepting writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Network:
+    """Running nodes and cut links between node ids."""
+
+    def __init__(self, nodes: Iterable[int]) -> None:
+        self.nodes: tuple[int, ...] = tuple(nodes)
+        self._down: set[int] = set()
+        self.down_set = self._down
+        """The stopped nodes (read-only; empty on a healthy cluster)."""
+        self._cut: set[frozenset[int]] = set()
+
+    def is_running(self, node: int) -> bool:
+        return node in self.nodes and node not in self._down
+
+    def can_reach(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` are both running and the link between them is up."""
+        if not (self.is_running(a) and self.is_running(b)):
+            return False
+        return a == b or frozenset((a, b)) not in self._cut
+
+    def stop(self, node: int) -> None:
+        self._down.add(node)
+
+    def start(self, node: int) -> None:
+        self._down.discard(node)
+
+    def cut(self, a: int, b: int) -> bool:
+        """Cut the link between ``a`` and ``b``; False if it was cut already."""
+        link = frozenset((a, b))
+        if a == b or link in self._cut:
+            return False
+        self._cut.add(link)
+        return True
+
+    def restore(self, a: int, b: int) -> bool:
+        """Restore the link between ``a`` and ``b``; False if it was up."""
+        link = frozenset((a, b))
+        if link not in self._cut:
+            return False
+        self._cut.discard(link)
+        return True
+
+    def cut_links(self) -> list[tuple[int, int]]:
+        """Every cut link as a sorted pair, sorted."""
+        return sorted(tuple(sorted(link)) for link in self._cut)  # type: ignore[misc]
+
+    def is_isolated(self, node: int) -> bool:
+        """Whether ``node`` is cut off from every other node."""
+        others = [n for n in self.nodes if n != node]
+        return bool(others) and all(frozenset((node, n)) in self._cut for n in others)
+
+    @property
+    def down(self) -> list[int]:
+        return sorted(self._down)

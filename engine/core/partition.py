@@ -1,0 +1,67 @@
+"""One partition's replication state: its registration and its replicas' logs.
+
+The registration is what the KRaft controller stores for a partition (Kafka's
+``PartitionRegistration``): the replica list, the leader, the leader epoch, the ISR
+and the partition epoch. Beside it the engine keeps every replica's log (one
+:class:`~engine.core.log.PartitionLog` per broker) and, for the leader's bookkeeping,
+when each follower was last caught up (Kafka's ``Replica.lastCaughtUpTimeMs``).
+"""
+
+from __future__ import annotations
+
+from engine.core.log import PartitionLog
+
+NO_LEADER = -1
+"""Kafka's ``LeaderConstants.NO_LEADER``."""
+
+
+class PartitionState:
+    """A partition's registration plus its replicas' logs (engine-internal)."""
+
+    __slots__ = (
+        "belief", "isr", "last_caught_up_ms", "leader", "leader_epoch", "logs", "partition",
+        "partition_epoch", "remote_leo", "replicas", "single", "topic",
+    )
+
+    def __init__(self, topic: str, partition: int, replicas: list[int]) -> None:
+        self.topic = topic
+        self.partition = partition
+        self.replicas = replicas
+        """The assignment, preferred leader first (the same list as ``Topic.replicas[p]``)."""
+        self.single = len(replicas) == 1
+        """Replication factor 1: nothing to replicate."""
+        self.leader: int | None = replicas[0]
+        self.leader_epoch = 0
+        self.partition_epoch = 0
+        self.isr: list[int] = list(replicas)
+        self.logs: dict[int, PartitionLog] = {}
+        for b in replicas:
+            log = PartitionLog(topic, partition)
+            log.broker = b
+            log.hw_follows_leo = len(replicas) == 1
+            self.logs[b] = log
+        self.last_caught_up_ms: dict[int, int] = dict.fromkeys(replicas, 0)
+        self.remote_leo: dict[int, int] = {}
+        """The followers' log end offsets as the leader last saw them in their fetches."""
+        self.belief: dict[int, tuple[int, int | None, tuple[int, ...]]] = {
+            b: (0, replicas[0], tuple(replicas)) for b in replicas}
+        """What each broker last heard from the controller: ``(leader_epoch, leader,
+        isr)``. A broker cut off from the controller keeps an old belief; an old leader
+        that still believes it leads is a "zombie"."""
+        leader_log = self.logs[replicas[0]]
+        leader_log.assign_epoch(0, 0)
+
+    @property
+    def leader_log(self) -> PartitionLog | None:
+        return None if self.leader is None else self.logs[self.leader]
+
+    @property
+    def preferred_leader(self) -> int:
+        return self.replicas[0]
+
+    def log_of(self, broker: int) -> PartitionLog:
+        return self.logs[broker]
+
+    def __repr__(self) -> str:
+        return (f"PartitionState({self.topic}-{self.partition}, leader={self.leader}, "
+                f"epoch={self.leader_epoch}, isr={self.isr}, replicas={self.replicas})")
