@@ -194,7 +194,22 @@ def normalize(nb: NotebookNode) -> list[str]:
             for out in cell.get("outputs", [])
             if not (out.get("output_type") == "display_data" and not out.get("data"))
         ]
+        cell.outputs = _merge_streams(cell.outputs)
     return warnings
+
+
+def _merge_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
+    """Join consecutive stream outputs of the same stream: the kernel flushes stdout on
+    a timer, so where one run's text splits into outputs depends on timing."""
+    merged: list[NotebookNode] = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (last is not None and out.get("output_type") == "stream"
+                and last.get("output_type") == "stream" and last.get("name") == out.get("name")):
+            last["text"] = str(last.get("text", "")) + str(out.get("text", ""))
+        else:
+            merged.append(out)
+    return merged
 
 
 def execute_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> tuple[bool, list[str]]:

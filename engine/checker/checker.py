@@ -169,5 +169,9 @@ def _in_leader_tail(cluster: Cluster, a: Acknowledged) -> bool:
     leader = cluster.describe_topic(a.topic).partitions[a.partition].leader
     if leader is None:
         return False
+    end = next(r.log_end_offset for r in cluster.replicas(a.topic, a.partition)
+               if r.broker == leader)
+    if not 0 <= a.offset < end:
+        return False
     records = cluster.replica_records(a.topic, a.partition, leader, a.offset, 1)
     return bool(records) and (records[0].key, records[0].value) == (a.key, a.value)

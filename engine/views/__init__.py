@@ -6,6 +6,7 @@ internals, and they never raise into the engine. Importing this package needs th
 the ``graphviz-pure`` package.
 """
 
+from engine.views.cluster import ClusterView
 from engine.views.diagram import (
     Diagram,
     DiagramError,
@@ -14,15 +15,24 @@ from engine.views.diagram import (
     render_svg,
     topic_diagram,
 )
+from engine.views.group import GroupView, SideBySide, compare
+from engine.views.lag import LagView
+from engine.views.offsets import OffsetsView
 from engine.views.palette import PALETTE, key_colour
 from engine.views.partitions import PartitionView
 
 __all__ = [
     "PALETTE",
+    "ClusterView",
     "Diagram",
     "DiagramError",
     "GraphvizNotFoundError",
+    "GroupView",
+    "LagView",
+    "OffsetsView",
     "PartitionView",
+    "SideBySide",
+    "compare",
     "find_renderer",
     "key_colour",
     "render_svg",

@@ -88,3 +88,18 @@ def test_acks_0_promises_nothing() -> None:
     md = RecordMetadata("t", 0, 0, 0)
     history.add(md, None, b"x", 1, 5)
     assert history[0].value == b"x" and next(iter(history)).time_ms == 5
+
+
+def test_acks1_records_beyond_the_new_leaders_log_are_lost_not_an_error() -> None:
+    cluster = Cluster(brokers=3, seed=0)
+    cluster.create_topic("t", partitions=1, replication_factor=3)
+    cluster.advance(1)
+    history = cluster.record_acks()
+    for value in (b"a", b"b", b"c"):
+        cluster.produce("t", value, acks="all")
+    for value in (b"d", b"e", b"f"):
+        cluster.produce("t", value, acks=1)
+    cluster.kill_broker(cluster.describe_topic("t").partitions[0].leader)
+    cluster.advance(10_000)
+    report = check(cluster, history)
+    assert [a.value for a in report.lost] == [b"d", b"e", b"f"]
