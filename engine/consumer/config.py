@@ -36,6 +36,8 @@ _INT_CONFIGS: dict[str, tuple[str, int, Range | None]] = {
     "metadata_max_age_ms": ("metadata.max.age.ms", 300000, Range(0)),
     "request_timeout_ms": ("request.timeout.ms", 30000, Range(0)),
     "retry_backoff_ms": ("retry.backoff.ms", 100, Range(0)),
+    "retry_backoff_max_ms": ("retry.backoff.max.ms", 1000, Range(0)),
+    "default_api_timeout_ms": ("default.api.timeout.ms", 60000, Range(0)),
 }
 _IGNORED = {"bootstrap_servers", "loop", "api_version", "security_protocol", "ssl_context",
             "connections_max_idle_ms", "check_crcs", "sasl_mechanism", "sasl_plain_username",

@@ -23,6 +23,20 @@ Consumers read only up to the high watermark (through ``cluster.fetch``). Record
 returned per partition in assignment order, rotating the starting partition between
 polls, at most ``max_poll_records`` in total.
 
+**Broker failures** (Kafka's ``AbstractFetch``/``FetchCollector`` rules). A partition
+whose leader is unknown (``LeaderNotAvailableError``) or cannot be reached (a crashed
+leader not fenced yet: ``KafkaConnectionError``) gives no records in this poll; the
+consumer asks for fresh metadata and tries that partition again ``retry.backoff.ms``
+later on the simulated clock, from the same position. No exception reaches the caller
+(Kafka only logs); the journal gets ``fetch_failed`` [member_id, topic, partition,
+error, leader, position] when a partition starts failing (or fails differently) and
+``fetch_resumed`` [member_id, topic, partition, leader, position] when it answers
+again, from its new leader. Looking up a reset position (``auto.offset.reset``) waits
+for a leader the same way. The other partitions keep flowing. When the group
+coordinator moves, see :mod:`engine.consumer.membership`: ``poll()`` keeps looking for
+it until its timeout (then still fetches), and ``commit()`` retries until
+``default.api.timeout.ms``.
+
 Journal events (with ``client_id`` and ``group``): ``consumer_created`` [group_instance_id,
 protocol, assignors, auto_offset_reset, enable_auto_commit], ``consumer_subscribed``
 [topics, pattern], ``consumer_assigned`` [partitions], ``consumer_unsubscribed``,
@@ -31,7 +45,8 @@ count}]] (``to_offset`` is the new position), ``position_reset`` [topic, partiti
 offset, strategy], ``position_committed`` [topic, partition, offset] (position taken from
 the committed offset), ``consumer_seek`` [topic, partition, offset],
 ``consumer_paused``/``consumer_resumed`` [partitions], ``consumer_closed`` [member_id],
-``consumer_crashed`` [member_id]; plus the membership events of
+``consumer_crashed`` [member_id], ``fetch_failed``/``fetch_resumed`` (above); plus the
+membership events of
 :mod:`engine.consumer.membership` and the coordinator's offsets events.
 """
 
@@ -44,11 +59,14 @@ from typing import TYPE_CHECKING, Any
 from engine.consumer.config import ConsumerConfig, build_config
 from engine.consumer.membership import STABLE, GroupMembership, resolve_assignors
 from engine.consumer.subscription import MUTUALLY_EXCLUSIVE, SubscriptionState
+from engine.core.delivery import connection_error
 from engine.core.errors import (
+    CoordinatorNotAvailableError,
     IllegalArgumentError,
     IllegalStateError,
     InvalidGroupIdError,
     KafkaError,
+    LeaderNotAvailableError,
     NoOffsetForPartitionError,
     OffsetOutOfRangeError,
     UnknownTopicOrPartitionError,
@@ -100,6 +118,10 @@ class Consumer:
         self._membership = GroupMembership(cluster, self.config, self._subs, assignors)
         self._closed = False
         self._rotation = 0
+        self._retry_at: dict[TopicPartition, int] = {}
+        """Partitions whose last fetch failed: when to try them again."""
+        self._fetch_errors: dict[TopicPartition, str] = {}
+        """The error each failing partition last met (for ``fetch_failed`` events)."""
         self._record("consumer_created", {
             "group_instance_id": self.config.group_instance_id,
             "protocol": self._membership.protocol,
@@ -247,13 +269,17 @@ class Consumer:
             raise IllegalStateError(NOT_SUBSCRIBED)
         deadline = self._cluster.now_ms + timeout_ms
         while True:
-            self._membership.poll()
-            self._membership.check_metadata()
-            self._membership.poll()
-            self._update_positions()
-            records = self._fetch(limit, only)
-            if records:
-                return records
+            ready = self._membership.poll()
+            if ready:
+                self._membership.check_metadata()
+                self._membership.poll()
+                self._update_positions()
+            # With no coordinator, Kafka's poll() keeps looking for it until its
+            # timeout, then still fetches the partitions it owns.
+            if ready or self._cluster.now_ms >= deadline:
+                records = self._fetch(limit, only)
+                if records:
+                    return records
             now = self._cluster.now_ms
             if now >= deadline:
                 return {}
@@ -261,7 +287,61 @@ class Consumer:
             step = deadline - now
             if pending:
                 step = min(step, max(pending[0].due_ms - now, 0))
+            wake = self._next_retry_ms(now)
+            if wake is not None:
+                step = min(step, wake - now)
             self._cluster.advance(step)
+
+    def _next_retry_ms(self, now: int) -> int | None:
+        """The earliest retry (a failed partition, the coordinator lookup) after ``now``."""
+        assigned = self._subs.assignment
+        times = [t for tp, t in self._retry_at.items() if t > now and tp in assigned]
+        retry = self._membership.coordinator_retry_ms
+        if retry is not None and retry > now:
+            times.append(retry)
+        return min(times, default=None)
+
+    # ------------------------------------------------------------ failures
+    def _leader_error(self, tp: TopicPartition) -> KafkaError | None:
+        """Why a request for ``tp`` cannot reach its leader now, or None if it can."""
+        try:
+            replicas = self._cluster.replicas(tp.topic, tp.partition)
+        except KafkaError as error:
+            return error
+        leader = next((r for r in replicas if r.is_leader), None)
+        if leader is None:
+            return LeaderNotAvailableError()
+        if not leader.running:
+            return connection_error(leader.broker)
+        return None
+
+    def _partition_failed(self, tp: TopicPartition, error: KafkaError) -> None:
+        """A request for ``tp`` failed: refresh metadata, retry after retry.backoff.ms."""
+        self._retry_at[tp] = self._cluster.now_ms + self.config.ints["retry_backoff_ms"]
+        name = type(error).__name__
+        if self._fetch_errors.get(tp) == name:
+            return
+        self._fetch_errors[tp] = name
+        replicas = () if isinstance(error, UnknownTopicOrPartitionError) else (
+            self._cluster.replicas(tp.topic, tp.partition))
+        state = self._subs.assignment.get(tp)
+        self._record("fetch_failed", {
+            "member_id": self._membership.member_id, "topic": tp.topic,
+            "partition": tp.partition, "error": name,
+            "leader": next((r.broker for r in replicas if r.is_leader), None),
+            "position": None if state is None else state.position})
+
+    def _partition_ok(self, tp: TopicPartition) -> None:
+        self._retry_at.pop(tp, None)
+        if self._fetch_errors.pop(tp, None) is None:
+            return
+        replicas = self._cluster.replicas(tp.topic, tp.partition)
+        state = self._subs.assignment.get(tp)
+        self._record("fetch_resumed", {
+            "member_id": self._membership.member_id, "topic": tp.topic,
+            "partition": tp.partition,
+            "leader": next((r.broker for r in replicas if r.is_leader), None),
+            "position": None if state is None else state.position})
 
     def _update_positions(self) -> None:
         """Look up a position for every assigned partition that has none."""
@@ -272,6 +352,8 @@ class Consumer:
             return
         committed = {}
         if self.config.group_id is not None:
+            if not self._membership.ensure_coordinator():
+                return  # OffsetFetch needs the coordinator: the next poll tries again
             committed = self._cluster.groups.fetch_offsets(self.config.group_id, missing)
         need_reset = []
         for tp in missing:
@@ -291,7 +373,14 @@ class Consumer:
         if strategy.type == "none":
             raise NoOffsetForPartitionError(
                 "Undefined offset with no reset policy for partitions: " + _java_set(partitions))
+        now = self._cluster.now_ms
         for tp in partitions:
+            if self._retry_at.get(tp, now) > now:
+                continue
+            error = self._leader_error(tp)  # ListOffsets goes to the leader
+            if error is not None:
+                self._partition_failed(tp, error)
+                continue
             offset = self._reset_offset(tp, strategy.type, strategy.duration_ms)
             self._subs.assignment[tp].position = offset
             self._record("position_reset", {"topic": tp.topic, "partition": tp.partition,
@@ -331,9 +420,10 @@ class Consumer:
 
     def _fetch(self, limit: int, only: set[TopicPartition]
                ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        now = self._cluster.now_ms
         fetchable = [tp for tp, s in self._subs.assignment.items()
                      if s.position is not None and not s.paused and (not only or tp in only)
-                     and self._cluster.has_topic(tp.topic)]
+                     and self._cluster.has_topic(tp.topic) and self._retry_at.get(tp, now) <= now]
         if not fetchable:
             return {}
         start = self._rotation % len(fetchable)
@@ -354,8 +444,10 @@ class Consumer:
                 state.position = None
                 self._reset([tp])
                 continue
-            except KafkaError:  # leader unavailable, unknown partition...: retry next poll
+            except KafkaError as error:  # no leader, leader down...: Kafka logs, retries
+                self._partition_failed(tp, error)
                 continue
+            self._partition_ok(tp)
             if not batch:
                 continue
             records = [self._deserialize(r) for r in batch]
@@ -389,16 +481,20 @@ class Consumer:
         to_commit = self._subs.consumed() if offsets is None else offsets
         if offsets is None and not to_commit:
             return
-        self._membership.commit(to_commit)
+        self._membership.commit_sync(to_commit, self.config.ints["default_api_timeout_ms"])
 
     def commit_async(self, offsets: Mapping[TopicPartition, Any] | None = None,
                      callback: Any = None) -> None:
-        """Commit without raising: errors go to ``callback(offsets, exception)``."""
+        """Commit without raising: errors go to ``callback(offsets, exception)``.
+
+        One attempt: with no coordinator the callback gets the coordinator error."""
         self._ensure_open()
+        self._require_group()
         to_commit = self._subs.consumed() if offsets is None else dict(offsets)
         error: Exception | None = None
         try:
-            self.commit(to_commit)
+            if to_commit:
+                self._membership.commit_once(to_commit)
         except KafkaError as exc:
             error = exc
         if callback is not None:
@@ -407,11 +503,28 @@ class Consumer:
     def committed(self, partition: TopicPartition) -> int | None:
         """The group's committed offset for ``partition`` (``None`` if there is none)."""
         self._ensure_open()
-        group_id = self._require_group()
+        self._require_group()
         tp = _tp(partition)
-        self._cluster.groups.find_coordinator(group_id)
-        om = self._cluster.groups.fetch_offsets(group_id, [tp]).get(tp)
+        om = self._fetch_committed([tp]).get(tp)
         return None if om is None else om.offset
+
+    def _fetch_committed(self, tps: list[TopicPartition]) -> dict[TopicPartition, Any]:
+        """OffsetFetch, retried while the coordinator is unavailable, up to
+        ``default.api.timeout.ms`` (then Kafka's ``TimeoutException`` text)."""
+        group_id = self._require_group()
+        membership = self._membership
+
+        def attempt() -> dict[TopicPartition, Any]:
+            if not membership.ensure_coordinator():
+                raise CoordinatorNotAvailableError()
+            return self._cluster.groups.fetch_offsets(group_id, tps)
+
+        timeout = self.config.ints["default_api_timeout_ms"]
+        return membership.retry_until(  # type: ignore[no-any-return]
+            attempt, timeout,
+            f"Timeout of {timeout}ms expired before the last committed offset for partitions "
+            f"{_java_set(tps)} could be determined. Try tuning default.api.timeout.ms "
+            "larger to relax the threshold.")
 
     # ------------------------------------------------------------- positions
     def position(self, partition: TopicPartition) -> int:
@@ -462,11 +575,11 @@ class Consumer:
     def seek_to_committed(self, *partitions: TopicPartition) -> None:
         """Seek to the committed offsets (aiokafka's ``seek_to_committed``)."""
         self._ensure_open()
-        group_id = self._require_group()
+        self._require_group()
         tps = [_tp(p) for p in partitions] or self._subs.assigned()
         for tp in tps:
             self._require_assigned(tp)
-        committed = self._cluster.groups.fetch_offsets(group_id, tps)
+        committed = self._fetch_committed(tps)
         for tp in tps:
             if tp in committed:
                 self.seek(tp, committed[tp].offset)

@@ -17,6 +17,22 @@ generation, protocol (EAGER/COOPERATIVE), partitions; assigned also has ``assign
 the full new assignment], ``consumer_left_group`` [member_id, reason],
 ``poll_timeout_expired`` [member_id, max_poll_interval_ms], ``auto_commit_failed``
 [error].
+
+**The coordinator moving.** The client remembers which broker coordinates its group
+(FindCoordinator) and checks it before each request: a crashed broker cannot be
+reached, a live one that no longer leads the group's ``__consumer_offsets`` partition
+answers ``NOT_COORDINATOR``. Either way the client forgets it (Kafka's
+``markCoordinatorUnknown``, journal ``coordinator_unavailable`` [member_id, coordinator,
+error], once per outage) and looks it up again every ``retry.backoff.ms``, from
+``poll()`` and from the heartbeat thread. When a lookup finds a coordinator that answers,
+``coordinator_changed`` [member_id, previous, coordinator] follows (``previous`` is the
+lost one, None if none was ever found; it may be the same broker back again). Nothing
+is rebalanced: the new coordinator knows the group. A synchronous commit retries until
+``default.api.timeout.ms`` (60000), sleeping ``retry.backoff.ms`` doubled after each
+attempt up to ``retry.backoff.max.ms`` (Kafka adds random jitter; the engine does not),
+then raises :class:`KafkaTimeoutError` with Kafka's text. An auto-commit that fails is
+only journaled (``auto_commit_failed``, once per error) and retried after
+``retry.backoff.ms``. Nothing here changes the clock on a healthy cluster.
 """
 
 from __future__ import annotations
@@ -31,7 +47,10 @@ from engine.core.errors import (
     FencedInstanceIdError,
     IllegalArgumentError,
     IllegalGenerationError,
+    KafkaConnectionError,
     KafkaError,
+    KafkaTimeoutError,
+    NotCoordinatorForGroupError,
     RebalanceInProgressError,
     UnknownMemberIdError,
 )
@@ -55,6 +74,9 @@ NOT_IN_GROUP = ("Offset commit cannot be completed since the consumer is not par
 CLIENT_REBALANCING = ("Offset commit cannot be completed since the consumer is undergoing a "
                       "rebalance for auto partition assignment. You can try completing the "
                       "rebalance by calling poll() and then retry the operation.")
+COORDINATOR_ERRORS = (CoordinatorNotAvailableError, NotCoordinatorForGroupError,
+                      KafkaConnectionError)
+"""Errors after which a client forgets its coordinator and finds it again."""
 GROUP_REBALANCING = ("Offset commit cannot be completed since the consumer group is executing "
                      "a rebalance at the moment. You can try completing the rebalance by "
                      "calling poll() and then retry commit again")
@@ -115,6 +137,13 @@ class GroupMembership:
         self.fatal: KafkaError | None = None
         self._callback_error: Exception | None = None
         self.stopped = False
+        self.coordinator_id: int | None = None
+        """The broker this client believes coordinates its group (None: unknown)."""
+        self.lost_coordinator: int | None = None
+        """The coordinator lost in the current outage (None: no outage)."""
+        self.coordinator_retry_ms: int | None = None
+        """When ``poll()`` should look for the coordinator again (None: not waiting)."""
+        self._auto_commit_error: str | None = None
 
     # -------------------------------------------------------------- helpers
     @property
@@ -149,6 +178,53 @@ class GroupMembership:
         error, self._callback_error = self._callback_error, None
         if error is not None:
             raise KafkaError("User rebalance callback throws an error") from error
+
+    def backoff_ms(self, attempts: int) -> int:
+        """Kafka's exponential retry backoff, without its random jitter."""
+        base = self._config.ints["retry_backoff_ms"]
+        ceiling = max(self._config.ints["retry_backoff_max_ms"], base)
+        return min(base * 2 ** min(attempts, 30), ceiling)
+
+    # ---------------------------------------------------------- coordinator
+    def ensure_coordinator(self) -> bool:
+        """FindCoordinator unless a coordinator is known and answers; True when one does.
+
+        On failure ``coordinator_retry_ms`` says when to try again."""
+        assert self.group_id is not None
+        for _ in range(2):  # a stale coordinator: forget it, then look up once more
+            if self.coordinator_id is None:
+                try:
+                    self.coordinator_id = self.coordinator.lookup_coordinator(self.group_id)
+                except COORDINATOR_ERRORS as error:
+                    self._coordinator_failed(None, error)
+                    return False
+            error = self.coordinator.coordinator_error(self.group_id, self.coordinator_id)
+            if error is None:
+                self.coordinator_retry_ms = None
+                if self.lost_coordinator is not None:
+                    self._record("coordinator_changed", {
+                        "member_id": self.member_id,
+                        "previous": None if self.lost_coordinator < 0 else self.lost_coordinator,
+                        "coordinator": self.coordinator_id})
+                    self.lost_coordinator = None
+                return True
+            self.mark_coordinator_unknown(error)
+        return False
+
+    def mark_coordinator_unknown(self, error: KafkaError) -> None:
+        """Forget the coordinator after ``error`` (Kafka's ``markCoordinatorUnknown``)."""
+        lost, self.coordinator_id = self.coordinator_id, None
+        self._coordinator_failed(lost, error)
+
+    def _coordinator_failed(self, lost: int | None, error: KafkaError) -> None:
+        self.coordinator_retry_ms = self._cluster.now_ms + self._config.ints["retry_backoff_ms"]
+        if self.lost_coordinator is None:
+            self.lost_coordinator = -1 if lost is None else lost
+            self._record("coordinator_unavailable", {
+                "member_id": self.member_id, "coordinator": lost,
+                "error": type(error).__name__})
+        elif self.lost_coordinator == -1 and lost is not None:
+            self.lost_coordinator = lost
 
     @property
     def in_rebalance(self) -> bool:
@@ -187,6 +263,11 @@ class GroupMembership:
             self.maybe_leave_group("consumer poll timeout has expired.")
             return
         assert self.group_id is not None
+        if not self.ensure_coordinator():  # the heartbeat thread looks for it too
+            self._heartbeat_timer = self._cluster.clock.call_later(
+                self._config.ints["retry_backoff_ms"], self._heartbeat_tick,
+                name=f"heartbeat:{self._config.client_id}")
+            return
         error = self.coordinator.heartbeat(self.group_id, self.member_id, self.generation,
                                            self._config.group_instance_id)
         if error is RebalanceInProgressError:
@@ -202,17 +283,21 @@ class GroupMembership:
         self._start_heartbeats()
 
     # ----------------------------------------------------------- join/sync
-    def poll(self) -> None:
-        """Make every step of the rebalance that can be made now, without waiting."""
+    def poll(self) -> bool:
+        """Make every step of the rebalance that can be made now, without waiting.
+
+        Returns False when a group member has no coordinator to talk to (``poll()``
+        then keeps looking for it until its timeout, as Kafka's does)."""
         if self.fatal is not None:
             raise self.fatal
         self.last_poll_ms = self._cluster.now_ms
         if self.group_id is None:
-            return
+            return True
         if not self._subs.auto_assigned:
             self.maybe_auto_commit()  # assign() with a group.id auto-commits too
-            return
-        self.coordinator.find_coordinator(self.group_id)
+            return True
+        if not self.ensure_coordinator():
+            return False
         self.maybe_auto_commit()
         for _ in range(100):  # each pass makes progress or stops
             if not self._step():
@@ -220,6 +305,7 @@ class GroupMembership:
             if self._callback_error is not None:
                 break
         self._raise_callback_error()
+        return True
 
     def _step(self) -> bool:
         if self._sync is not None:
@@ -435,6 +521,40 @@ class GroupMembership:
                 raise CommitFailedError() from None
             raise
 
+    def commit_once(self, offsets: Mapping[Any, Any], auto: bool = False) -> dict[Any, Any]:
+        """One OffsetCommit to the coordinator; a coordinator error forgets the
+        coordinator and is raised (``CoordinatorNotAvailableError`` when none is known)."""
+        if not self.ensure_coordinator():
+            raise CoordinatorNotAvailableError()
+        try:
+            return self.commit(offsets, auto=auto)
+        except COORDINATOR_ERRORS as error:
+            self.mark_coordinator_unknown(error)
+            raise
+
+    def retry_until(self, attempt: Any, timeout_ms: int, message: str) -> Any:
+        """Run ``attempt()`` until it succeeds, retrying coordinator errors with backoff
+        on the simulated clock; after ``timeout_ms`` raise ``KafkaTimeoutError(message)``."""
+        deadline = self._cluster.now_ms + timeout_ms
+        attempts = 0
+        while True:
+            try:
+                return attempt()
+            except COORDINATOR_ERRORS:
+                pass
+            now = self._cluster.now_ms
+            if now >= deadline:
+                raise KafkaTimeoutError(message)
+            self._cluster.advance(min(self.backoff_ms(attempts), deadline - now))
+            attempts += 1
+
+    def commit_sync(self, offsets: Mapping[Any, Any], timeout_ms: int) -> dict[Any, Any]:
+        """``commitSync``: retry while the coordinator is unavailable, up to ``timeout_ms``."""
+        return self.retry_until(
+            lambda: self.commit_once(offsets), timeout_ms,
+            f"Timeout of {timeout_ms}ms expired before successfully committing offsets "
+            f"{java_offsets(offsets)}")
+
     def maybe_auto_commit(self, force: bool = False) -> None:
         """Auto-commit consumed positions when ``auto.commit.interval.ms`` has passed."""
         if not self._config.enable_auto_commit or self.group_id is None:
@@ -449,15 +569,23 @@ class GroupMembership:
         if self._subs.auto_assigned and self.state != STABLE and not force:
             return
         try:
-            self.commit(consumed, auto=True)
+            self.commit_once(consumed, auto=True)
         except KafkaError as error:  # Kafka logs a failed auto-commit and goes on
-            self._record("auto_commit_failed", {"error": type(error).__name__})
+            name = type(error).__name__
+            if isinstance(error, COORDINATOR_ERRORS):  # retried after retry.backoff.ms
+                self.next_auto_commit_ms = now + self._config.ints["retry_backoff_ms"]
+            if name != self._auto_commit_error:
+                self._record("auto_commit_failed", {"error": name})
+            self._auto_commit_error = name
+        else:
+            self._auto_commit_error = None
 
     # ----------------------------------------------------------------- leave
     def maybe_leave_group(self, reason: str) -> None:
         """Leave (dynamic members send LeaveGroup; static members just stop)."""
         if (self._config.group_instance_id is None and self.member_id
-                and self.state != UNJOINED and self.group_id is not None):
+                and self.state != UNJOINED and self.group_id is not None
+                and self.ensure_coordinator()):  # no coordinator: Kafka only logs
             self.coordinator.leave_group(self.group_id, self.member_id)
             self._record("consumer_left_group", {"member_id": self.member_id,
                                                  "reason": reason})
@@ -479,3 +607,18 @@ class GroupMembership:
     def stop(self) -> None:
         self.stopped = True
         self._stop_heartbeats()
+
+
+def java_offsets(offsets: Mapping[Any, Any]) -> str:
+    """Offsets as Java prints a ``Map<TopicPartition, OffsetAndMetadata>``."""
+    items = []
+    for tp, value in sorted(offsets.items()):
+        offset, metadata, epoch = value, "", -1
+        if isinstance(value, tuple) and len(value) == 2:
+            offset, metadata = value
+        elif hasattr(value, "offset"):
+            offset, metadata = value.offset, getattr(value, "metadata", "")
+            epoch = getattr(value, "leader_epoch", -1)
+        items.append(f"{tp[0]}-{tp[1]}=OffsetAndMetadata{{offset={offset}, "
+                     f"leaderEpoch={epoch if epoch >= 0 else 'null'}, metadata='{metadata}'}}")
+    return "{" + ", ".join(items) + "}"

@@ -224,6 +224,17 @@ class CoordinatorNotAvailableError(KafkaError):
     description = "The coordinator is not available."
 
 
+class NotCoordinatorForGroupError(KafkaError):
+    """The broker asked is not the group's coordinator (Java: ``NotCoordinatorException``)."""
+
+    errno = 16
+    retriable = True
+    description = "This is not the correct coordinator."
+
+
+NotCoordinatorError = NotCoordinatorForGroupError
+
+
 class IllegalGenerationError(KafkaError):
     """A group request carried a generation that is not the group's current one."""
 
@@ -367,6 +378,8 @@ __all__ = [
     "MessageSizeTooLargeError",
     "NoOffsetForPartitionError",
     "NonEmptyGroup",
+    "NotCoordinatorError",
+    "NotCoordinatorForGroupError",
     "NotEnoughReplicasAfterAppendError",
     "NotEnoughReplicasError",
     "NotLeaderForPartitionError",

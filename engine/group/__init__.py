@@ -52,9 +52,24 @@ Consumer (client side, :mod:`engine.consumer`):
                            to_offset (the new position), count}]
 ``consumer_paused`` / ``consumer_resumed``  partitions
 ``poll_timeout_expired``   member_id, max_poll_interval_ms
-``consumer_left_group``    member_id, reason; ``auto_commit_failed``: error
+``consumer_left_group``    member_id, reason; ``auto_commit_failed``: error (once per
+                           error in a row; retried after ``retry.backoff.ms``)
 ``consumer_closed`` / ``consumer_crashed``  member_id
+``fetch_failed``           member_id, topic, partition, error (``LeaderNotAvailableError``:
+                           no leader; ``KafkaConnectionError``: leader crashed, not fenced
+                           yet), leader, position; once when a partition starts failing
+``fetch_resumed``          member_id, topic, partition, leader (the new one), position
+``coordinator_unavailable`` member_id, coordinator (None if never found), error; once per
+                           outage (Kafka's "Group coordinator ... is unavailable")
+``coordinator_changed``    member_id, previous (None if none was found before),
+                           coordinator: found again after an outage
 ========================== ===========================================================
+
+Under failures the consumer behaves like Kafka's: a partition without a reachable
+leader gives no records and is retried ``retry.backoff.ms`` later from the same
+position; a lost coordinator is looked up again (no rebalance: the group's state
+survives); ``commit()`` retries until ``default.api.timeout.ms`` and then raises
+``KafkaTimeoutError``. ``poll()`` raises none of these errors (Kafka only logs them).
 
 A group view gets members, generation and assignment from :meth:`GroupCoordinator.peek_group`
 (no side effects) and the rebalance timeline from ``group_state_changed`` plus the

@@ -46,7 +46,8 @@ class MemberDescription(NamedTuple):
 
 
 class GroupDescription(NamedTuple):
-    """A group as DescribeGroups reports it; ``protocol`` is the assignment strategy."""
+    """A group as DescribeGroups reports it; ``protocol`` is the assignment strategy,
+    ``coordinator`` is None while the group's partition has no leader."""
 
     group_id: str
     state: str
@@ -54,7 +55,7 @@ class GroupDescription(NamedTuple):
     protocol: str
     generation: int
     leader: str
-    coordinator: int
+    coordinator: int | None
     members: tuple[MemberDescription, ...]
 
 

@@ -24,8 +24,16 @@ simulated clock and with zero network latency:
 Simplifications, all invisible in the group's states and assignments: requests take no
 time; a new member gets its member id in its first JoinGroup (Kafka 2.2+ first answers
 ``MEMBER_ID_REQUIRED`` with the id and expects a second JoinGroup); the five-minute
-timeout for parked new members, ``group.max.size`` and coordinator failover are not
-modelled (the coordinator is always the leader of the group's partition).
+timeout for parked new members and ``group.max.size`` are not modelled.
+
+Coordinator failover: the coordinator is the leader of the group's ``__consumer_offsets``
+partition. Clients find it with :meth:`lookup_coordinator` and check each request with
+:meth:`coordinator_error` (a crashed broker cannot be reached; a live broker that no
+longer leads the partition answers ``NOT_COORDINATOR``). The groups' state is shared by
+every broker, so a new coordinator has it at once, as Kafka's does after loading the
+partition; while no running broker leads the partition, session timeouts do not fire
+(they restart when the coordinator is back), and commits fail with
+``COORDINATOR_NOT_AVAILABLE``.
 
 Committed offsets, group listing and offsets retention are in
 :mod:`engine.group.offsets` and :mod:`engine.group.admin`; both extend this class.
@@ -52,6 +60,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from engine.core.delivery import connection_error
 from engine.core.errors import (
     CoordinatorNotAvailableError,
     FencedInstanceIdError,
@@ -59,6 +68,8 @@ from engine.core.errors import (
     InconsistentGroupProtocolError,
     InvalidGroupIdError,
     InvalidSessionTimeoutError,
+    KafkaError,
+    NotCoordinatorForGroupError,
     RebalanceInProgressError,
     UnknownMemberIdError,
 )
@@ -129,7 +140,7 @@ class ClassicGroupCoordinator:
     def _config_int(self, name: str) -> int:
         return int(self._cluster.broker_config(name))
 
-    def find_coordinator(self, group_id: str) -> int:
+    def find_coordinator(self, group_id: str) -> int | None:
         """FindCoordinator: the broker id coordinating ``group_id``.
 
         Creates ``__consumer_offsets`` the first time, as Kafka does.
@@ -138,6 +149,38 @@ class ClassicGroupCoordinator:
         if self.offsets_topic.ensure():
             self._arm_retention()
         return self.offsets_topic.coordinator_for(group_id)
+
+    def lookup_coordinator(self, group_id: str) -> int:
+        """FindCoordinator as a client sees it: the broker id, or Kafka's error.
+
+        Any running broker answers from its metadata, so a coordinator that crashed but
+        is not fenced yet is still named (requests to it then fail to connect); a
+        partition with no leader is ``COORDINATOR_NOT_AVAILABLE``.
+        """
+        if not self._cluster.live_brokers:
+            raise connection_error(self._cluster.brokers[0])
+        leader = self.find_coordinator(group_id)
+        if leader is None:
+            raise CoordinatorNotAvailableError()
+        return leader
+
+    def coordinator_error(self, group_id: str, broker: int) -> KafkaError | None:
+        """What a group request sent to ``broker`` meets: ``None`` when ``broker`` is
+        running and leads the group's ``__consumer_offsets`` partition, a connection
+        error when it is down, ``NOT_COORDINATOR`` when another broker leads it now."""
+        if broker not in self._cluster.live_brokers:
+            return connection_error(broker)
+        if self.offsets_topic.coordinator_for(group_id) != broker:
+            return NotCoordinatorForGroupError()
+        return None
+
+    def coordinator_down(self, group_id: str) -> bool:
+        """Whether no running broker coordinates ``group_id`` now (its partition has no
+        leader, or the leader crashed): such a coordinator runs no timers."""
+        if not self.offsets_topic.exists():
+            return False
+        leader = self.offsets_topic.coordinator_for(group_id)
+        return leader is None or leader not in self._cluster.live_brokers
 
     def _arm_retention(self) -> None:
         if self._retention_timer_armed:
@@ -562,6 +605,10 @@ class ClassicGroupCoordinator:
             return
         member = group.members.get(member_id)
         if member is None:
+            return
+        if self.coordinator_down(group_id):
+            # A crashed coordinator expires no one; the next one starts the session anew.
+            self._reschedule_heartbeat(group, member)
             return
         if member.awaiting_join is not None or member.awaiting_sync is not None:
             self._reschedule_heartbeat(group, member)  # parked requests keep it alive

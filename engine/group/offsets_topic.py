@@ -86,10 +86,11 @@ class OffsetsTopic:
     def partition_for(self, group_id: str) -> int:
         return partition_for_group(group_id, self.num_partitions)
 
-    def coordinator_for(self, group_id: str) -> int:
-        """The broker id leading the group's partition (the group coordinator)."""
-        description = self._cluster.describe_topic(OFFSETS_TOPIC)
-        return description.partitions[self.partition_for(group_id)].leader
+    def coordinator_for(self, group_id: str) -> int | None:
+        """The broker id leading the group's partition (the group coordinator), or
+        ``None`` while that partition has no leader."""
+        replicas = self._cluster.replicas(OFFSETS_TOPIC, self.partition_for(group_id))
+        return next((r.broker for r in replicas if r.is_leader), None)
 
     def append(self, group_id: str, records: Iterable[tuple[str, str | None]]) -> int:
         """Append key/value records to the group's partition; return the first offset.

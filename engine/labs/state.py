@@ -1,9 +1,16 @@
 """Reading the engine's state for checkers, and the wording of their feedback.
 
 Checkers read only what the engine recorded: ``describe_topic``, ``topic_config``,
-``fetch`` and the journal. :func:`verify_journal` replays the journal and compares it
-with the logs, so records slipped into a partition behind the engine's back (or a
-cluster whose logs were edited directly) are caught before any question is graded.
+``replicas``, ``replica_records`` and the journal. :func:`verify_journal` replays the
+journal and compares it with every replica's log, so records slipped into a partition
+behind the engine's back (or a cluster whose logs were edited directly) are caught
+before any question is graded.
+
+Both work on a cluster with failures: the replay follows each replica
+(``records_appended`` names the broker that appended, ``replica_fetched`` and
+``replica_truncated`` move a follower's log end), and :func:`records_by_partition`
+reads the committed records (below the high watermark) from the leader, or, for a
+partition with no leader, from the replica its last leader left, without raising.
 """
 
 from __future__ import annotations
@@ -32,8 +39,27 @@ def journal_record_counts(cluster: Cluster) -> dict[str, list[int]]:
     return counts
 
 
+def journal_log_ends(cluster: Cluster) -> dict[tuple[str, int, int], int]:
+    """Each replica's log end offset, ``(topic, partition, broker)``, from the journal."""
+    ends: dict[tuple[str, int, int], int] = {}
+    for event in cluster.journal:
+        data = event.data
+        kind = event.kind
+        if kind == "topic_deleted":
+            ends = {key: end for key, end in ends.items() if key[0] != data["topic"]}
+        elif kind == "records_appended":
+            ends[(data["topic"], data["partition"], data.get("broker", -1))] = (
+                data["base_offset"] + data["count"])
+        elif kind == "replica_fetched":
+            ends[(data["topic"], data["partition"], data["broker"])] = data["log_end_offset"]
+        elif kind == "replica_truncated":
+            ends[(data["topic"], data["partition"], data["broker"])] = data["to_offset"]
+    return ends
+
+
 def verify_journal(cluster: Cluster) -> None:
-    """Raise :class:`Incorrect` unless the topics and log end offsets match the journal."""
+    """Raise :class:`Incorrect` unless the topics and every replica's log end offset
+    match the journal."""
     if type(cluster) is not Cluster:
         raise Incorrect(f"the lab's cluster was replaced by a {type(cluster).__name__}: "
                         "start the lab again.")
@@ -42,14 +68,21 @@ def verify_journal(cluster: Cluster) -> None:
     if sorted(replayed) != topics:
         raise Incorrect("the cluster's topics do not match its journal: topics must be "
                         "created with `cluster.create_topic`. Start the lab again.")
+    replica_ends = journal_log_ends(cluster)
     for name in topics:
-        ends = [p.log_end_offset for p in cluster.describe_topic(name).partitions]
-        if ends != replayed[name]:
-            raise Incorrect(
-                f"the logs of topic `{name}` do not match the journal (log end offsets "
-                f"{ends}, journal {replayed[name]}): records must be written with "
-                "`cluster.produce` or `cluster.produce_batch`. Start the lab again."
-            )
+        for p, _ in enumerate(replayed[name]):
+            for r in cluster.replicas(name, p):
+                want = replica_ends.get((name, p, r.broker), 0)
+                # An empty replica holds nothing smuggled (a follower may restart at
+                # its leader's log start offset without fetching a record).
+                if r.log_end_offset != want and r.log_end_offset != r.log_start_offset:
+                    ends = [d.log_end_offset for d in cluster.describe_topic(name).partitions]
+                    raise Incorrect(
+                        f"the logs of topic `{name}` do not match the journal (log end "
+                        f"offset {r.log_end_offset} on broker {r.broker} for partition {p}, "
+                        f"journal {want}; log end offsets {ends}): records must be written "
+                        "with `cluster.produce` or `cluster.produce_batch`. Start the lab again."
+                    )
 
 
 def require_topic(cluster: Cluster, name: str, *, missing: str | None = None) -> None:
@@ -63,14 +96,27 @@ def require_topic(cluster: Cluster, name: str, *, missing: str | None = None) ->
     raise NotAttempted(missing or f"there is no topic `{name}` in the lab's cluster yet.")
 
 
+def committed_records(cluster: Cluster, topic: str, partition: int) -> list[ConsumerRecord]:
+    """The partition's committed records (below the high watermark), from its leader's
+    replica, or with no leader from the replica its last leader left; never raises for
+    a leader that is down."""
+    replicas = cluster.replicas(topic, partition)
+    source = next((r for r in replicas if r.is_leader), None)
+    if source is None:
+        pd = cluster.describe_topic(topic).partitions[partition]
+        last = (pd.log_start_offset, pd.high_watermark, pd.log_end_offset)
+        source = next((r for r in replicas if (
+            r.log_start_offset, r.high_watermark, r.log_end_offset) == last), None)
+    if source is None or source.high_watermark <= source.log_start_offset:
+        return []
+    return cluster.replica_records(topic, partition, source.broker, source.log_start_offset,
+                                   source.high_watermark - source.log_start_offset)
+
+
 def records_by_partition(cluster: Cluster, topic: str) -> list[list[ConsumerRecord]]:
-    """Every record the topic holds, partition by partition, in offset order."""
-    result = []
-    for p in cluster.describe_topic(topic).partitions:
-        count = p.high_watermark - p.log_start_offset
-        result.append(cluster.fetch(topic, p.partition, p.log_start_offset, max_records=count)
-                      if count else [])
-    return result
+    """Every committed record the topic holds, partition by partition, in offset order."""
+    return [committed_records(cluster, topic, p.partition)
+            for p in cluster.describe_topic(topic).partitions]
 
 
 def count_mismatches(actual: Sequence[int], expected: Sequence[int]) -> str | None:

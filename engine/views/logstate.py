@@ -1,10 +1,11 @@
 """What a partition view draws, kept up to date from the journal as small JSON changes.
 
 :class:`TopicLogState` reads one topic through the cluster's public API once
-(``describe_topic`` for offsets and leaders, ``fetch`` for the newest records), then
-follows the journal. Each relevant event becomes a list of *ops*: small JSON-ready
-dicts that the widget sends to the browser, where ``partitions.js`` applies them to its
-own copy with the same rules as :meth:`TopicLogState.apply` does here.
+(``describe_topic`` for leaders, ``replicas`` for offsets, ``replica_records`` for the
+newest records), then follows the journal. Each relevant event becomes a list of
+*ops*: small JSON-ready dicts that the widget sends to the browser, where
+``partitions.js`` applies them to its own copy with the same rules as
+:meth:`TopicLogState.apply` does here.
 
 The JSON shapes, shared by the widget, its front end and the static HTML::
 
@@ -19,6 +20,14 @@ The JSON shapes, shared by the widget, its front end and the static HTML::
 
 Only the newest ``max_cells`` records of each partition are kept as cells; the records
 between the log start offset and the first cell are counted, not drawn.
+
+Cells are the partition's *committed* log: records below the high watermark, read from
+the current leader's replica (``cluster.replica_records``, which never raises for a
+leader that is down). A record appears when the high watermark passes it, which with
+replication is after its ``records_appended`` (at ``high_watermark_updated``). With no
+leader the row keeps the last leader's state. A leader change (``leader_elected``)
+re-reads the topic and returns :data:`RESET`: the new leader's high watermark and log may
+differ (an unclean election loses records), so cells are not patched but redrawn.
 """
 
 from __future__ import annotations
@@ -54,6 +63,8 @@ class TopicLogState:
         self.seq = 0
         self.exists = False
         self.partitions: list[Part] = []
+        self._drawn: list[int] = []
+        """Per partition, the high watermark up to which cells were read."""
         self.load()
 
     # -------------------------------------------------------------- reading
@@ -62,10 +73,12 @@ class TopicLogState:
         if not self.cluster.has_topic(self.topic):
             self.exists = False
             self.partitions = []
+            self._drawn = []
             return
         description = self.cluster.describe_topic(self.topic)
         rolled = self._rolled_segments()
         self.exists = True
+        self._drawn = []
         self.partitions = [
             self._new_part(pd, rolled.get(pd.partition, [])) for pd in description.partitions
         ]
@@ -86,24 +99,44 @@ class TopicLogState:
         return rolled
 
     def _new_part(self, pd: PartitionDescription, segments: list[int]) -> Part:
-        first = max(pd.log_start_offset, pd.high_watermark - self.max_cells)
+        _, start, hw, leo = self._log_offsets(pd.partition)
+        first = max(start, hw - self.max_cells)
+        self._drawn.append(hw)
         return {
             "partition": pd.partition,
             "leader": pd.leader,
             "replicas": list(pd.replicas),
-            "start": pd.log_start_offset,
-            "hw": pd.high_watermark,
-            "leo": pd.log_end_offset,
-            "segments": [s for s in segments if s > pd.log_start_offset],
-            "cells": self._cells(pd.partition, first, pd.high_watermark),
+            "start": start,
+            "hw": hw,
+            "leo": leo,
+            "segments": [s for s in segments if s > start],
+            "cells": self._cells(pd.partition, first, hw),
         }
+
+    def _log_offsets(self, partition: int) -> tuple[int | None, int, int, int]:
+        """``(broker, log start, high watermark, log end)`` of the replica drawn: the
+        leader's (read from the replica itself, which is already current when the
+        ``leader_elected`` event is recorded), or with no leader the last leader's."""
+        replicas = self.cluster.replicas(self.topic, partition)
+        for r in replicas:
+            if r.is_leader:
+                return r.broker, r.log_start_offset, r.high_watermark, r.log_end_offset
+        pd = self.cluster.describe_topic(self.topic).partitions[partition]
+        offsets = (pd.log_start_offset, pd.high_watermark, pd.log_end_offset)
+        broker = next((r.broker for r in replicas if (
+            r.log_start_offset, r.high_watermark, r.log_end_offset) == offsets), None)
+        return (broker, *offsets)
 
     def _cells(self, partition: int, first: int, stop: int) -> list[list[Any]]:
         """Cells for the committed records in ``[first, stop)`` of one partition."""
         if stop <= first:
             return []
         try:
-            records = self.cluster.fetch(self.topic, partition, first, stop - first)
+            broker = self._log_offsets(partition)[0]
+            if broker is None:
+                return []
+            records = self.cluster.replica_records(self.topic, partition, broker, first,
+                                                   stop - first)
         except KafkaError:  # e.g. retention moved the log start meanwhile
             return []
         return [
@@ -114,10 +147,8 @@ class TopicLogState:
 
     def _offsets(self, part: Part) -> Op:
         """Refresh one partition's offsets from the cluster; return them as op fields."""
-        pd = self.cluster.describe_topic(self.topic).partitions[part["partition"]]
-        part["start"], part["hw"], part["leo"] = (
-            pd.log_start_offset, pd.high_watermark, pd.log_end_offset)
-        start = pd.log_start_offset
+        _, start, hw, leo = self._log_offsets(part["partition"])
+        part["start"], part["hw"], part["leo"] = start, hw, leo
         part["cells"] = [c for c in part["cells"] if c[0] >= start]
         part["segments"] = [s for s in part["segments"] if s > start]
         return {"p": part["partition"], "start": start, "hw": part["hw"], "leo": part["leo"]}
@@ -130,7 +161,8 @@ class TopicLogState:
         if data.get("topic") != self.topic:
             return None
         kind = event.kind
-        if kind in ("topic_created", "topic_deleted"):
+        if kind in ("topic_created", "topic_deleted") or (
+                kind == "leader_elected" and self.exists):
             self.load()
             self.seq += 1
             return RESET
@@ -147,16 +179,23 @@ class TopicLogState:
 
     def _add_partitions(self) -> list[Op]:
         description = self.cluster.describe_topic(self.topic)
+        del self._drawn[len(self.partitions):]
         added = [self._new_part(pd, []) for pd in description.partitions[len(self.partitions):]]
         self.partitions.extend(added)
         return [{"op": "add", "partitions": [copy_part(p) for p in added]}]
 
     def _partition_op(self, kind: str, data: Any, part: Part) -> Op:
         offsets = self._offsets(part)
-        if kind == "records_appended":
-            stop = min(data["base_offset"] + data["count"], part["hw"])
-            first = max(data["base_offset"], stop - self.max_cells, part["start"])
-            cells = self._cells(part["partition"], first, stop)
+        p = part["partition"]
+        drawn = self._drawn[p]
+        if part["hw"] < drawn:  # not expected without a leader change: drop what went
+            part["cells"] = [c for c in part["cells"] if c[0] < part["hw"]]
+            self._drawn[p] = drawn = part["hw"]
+        if kind == "records_appended" or part["hw"] > drawn:
+            # Newly committed records: the high watermark passed them.
+            first = max(drawn, part["hw"] - self.max_cells, part["start"])
+            cells = self._cells(p, first, part["hw"])
+            self._drawn[p] = part["hw"]
             part["cells"].extend(cells)
             del part["cells"][: -self.max_cells]
             return {"op": "append", **offsets, "cells": cells}

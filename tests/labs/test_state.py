@@ -94,3 +94,78 @@ def test_show() -> None:
     assert show(b"alice") == "'alice'"
     assert show(b"\xff") == "b'\\xff'"
     assert show(None) == "None"
+
+
+# ------------------------------------------------------------------ replication and failures
+
+
+def unclean_cluster() -> Cluster:
+    """RF 3; the followers die, the leader alone commits one more record, then dies; a
+    stale follower becomes leader by an unclean election (offset 3 is lost)."""
+    cluster = Cluster(brokers=3, seed=0, controller="dedicated")
+    cluster.create_topic("r", partitions=1, replication_factor=3)
+    for i in range(3):
+        cluster.produce("r", f"v{i}")
+    leader = cluster.describe_topic("r").partitions[0].leader
+    followers = [b for b in (1, 2, 3) if b != leader]
+    for b in followers:
+        cluster.kill_broker(b)
+    cluster.advance(20000)
+    cluster.produce("r", "lost")
+    cluster.produce("r", "zombie", acks=1)  # never replicated
+    assert leader is not None
+    cluster.kill_broker(leader)
+    cluster.advance(20000)
+    cluster.restart_broker(followers[0])
+    cluster.advance(5000)
+    cluster.elect_leaders("unclean")
+    cluster.restart_broker(leader)  # truncates its log to the new leader's
+    cluster.advance(5000)
+    return cluster
+
+
+def test_the_replay_follows_replicas_through_truncation_and_unclean_election() -> None:
+    cluster = unclean_cluster()
+    assert cluster.journal.of_kind("replica_truncated")
+    verify_journal(cluster)
+    assert [r.value for r in records_by_partition(cluster, "r")[0]] == [b"v0", b"v1", b"v2"]
+
+
+def test_records_written_to_a_follower_past_the_engine_are_caught() -> None:
+    cluster = Cluster(brokers=3, seed=0)
+    cluster.create_topic("r", partitions=1, replication_factor=3)
+    cluster.produce("r", "v")
+    verify_journal(cluster)
+    state = cluster._topic("r").partitions[0]
+    follower = next(b for b in state.replicas if b != state.leader)
+    state.logs[follower].append_batch([b"k"], [b"v"], 0, 70)
+    with pytest.raises(Incorrect, match=f"on broker {follower}"):
+        verify_journal(cluster)
+
+
+def test_records_by_partition_without_a_leader_keeps_the_last_state() -> None:
+    cluster = Cluster(brokers=3, seed=0, controller="dedicated")
+    cluster.create_topic("r", partitions=2, replication_factor=1)
+    for i in range(4):
+        cluster.produce("r", f"v{i}", partition=i % 2)
+    cluster.produce("r", "unreplicated", partition=0, acks=1)  # RF 1: committed at once
+    victim = cluster.describe_topic("r").partitions[0].leader
+    assert victim is not None
+    cluster.kill_broker(victim)
+    assert [len(p) for p in records_by_partition(cluster, "r")] == [3, 2]  # down, unfenced
+    cluster.advance(20000)
+    assert cluster.describe_topic("r").partitions[0].leader is None
+    assert [[r.value for r in p] for p in records_by_partition(cluster, "r")] == [
+        [b"v0", b"v2", b"unreplicated"], [b"v1", b"v3"]]
+    verify_journal(cluster)
+
+
+def test_records_by_partition_reads_below_the_high_watermark_only() -> None:
+    cluster = Cluster(brokers=3, seed=0)
+    cluster.create_topic("r", partitions=1, replication_factor=3)
+    cluster.produce("r", "safe")
+    cluster.produce("r", "pending", acks=1)
+    assert [r.value for r in records_by_partition(cluster, "r")[0]] == [b"safe"]
+    verify_journal(cluster)
+    cluster.advance(0)
+    assert len(records_by_partition(cluster, "r")[0]) == 2

@@ -162,3 +162,86 @@ def test_key_colours_and_labels_are_stable() -> None:
     assert key_label(None) is None and key_label(b"") == '""'
     assert key_label(b"customer-000123") == "customer-…"
     assert key_label(b"\xff\x00") == "\\xff\x00"
+
+
+# ------------------------------------------------------------------ replication and failures
+
+
+def replicated(**kwargs: object) -> engine.Cluster:
+    c = engine.Cluster(brokers=3, seed=0, controller="dedicated")
+    c.create_topic("orders", partitions=1, replication_factor=3, **kwargs)  # type: ignore[arg-type]
+    return c
+
+
+def test_with_replication_a_record_is_drawn_when_the_high_watermark_passes_it() -> None:
+    c = replicated()
+    state, changes = follow(c, "orders")
+    c.produce("orders", "a", key="k")
+    appends = [op for change in changes for op in change if op["op"] == "append"]
+    assert [op["hw"] for op in appends] == [0, 1]  # at records_appended, then at the HW
+    assert [offsets({"cells": op["cells"]}) for op in appends] == [[], [0]]
+    assert state.snapshot() == {**TopicLogState(c, "orders", 20).snapshot(), "seq": state.seq}
+
+
+def test_acks_1_records_are_drawn_only_once_replicated() -> None:
+    c = replicated()
+    state, _ = follow(c, "orders")
+    c.produce("orders", "safe")
+    c.produce("orders", "pending", acks=1)
+    part = state.partitions[0]
+    assert offsets(part) == [0] and part["hw"] == 1 and part["leo"] == 2
+    c.advance(0)  # followers copy it, the high watermark moves
+    assert offsets(state.partitions[0]) == [0, 1]
+
+
+def test_a_new_leader_resets_the_view_and_keeps_the_committed_records() -> None:
+    c = replicated()
+    state, changes = follow(c, "orders")
+    for i in range(3):
+        c.produce("orders", f"v{i}")
+    old = state.partitions[0]["leader"]
+    c.kill_broker(old)
+    c.advance(20000)
+    assert RESET in changes
+    part = state.partitions[0]
+    assert part["leader"] not in (None, old) and offsets(part) == [0, 1, 2]
+    c.produce("orders", "v3")
+    assert offsets(state.partitions[0]) == [0, 1, 2, 3]
+    assert state.snapshot() == {**TopicLogState(c, "orders", 20).snapshot(), "seq": state.seq}
+
+
+def test_with_no_leader_the_last_known_state_stays_without_raising() -> None:
+    c = engine.Cluster(brokers=3, seed=0, controller="dedicated")
+    c.create_topic("orders", partitions=1, replication_factor=1)
+    state, _ = follow(c, "orders")
+    c.produce("orders", "a")
+    c.produce("orders", "b")
+    broker = state.partitions[0]["leader"]
+    c.kill_broker(broker)
+    c.advance(20000)
+    part = state.partitions[0]
+    assert part["leader"] is None and offsets(part) == [0, 1] and part["hw"] == 2
+    fresh = TopicLogState(c, "orders", 20).snapshot()  # a view opened during the outage
+    assert offsets(fresh["partitions"][0]) == [0, 1]
+    assert fresh["partitions"][0]["leader"] is None
+
+
+def test_an_unclean_election_redraws_the_new_leaders_log() -> None:
+    c = replicated()
+    state, _ = follow(c, "orders")
+    for i in range(3):
+        c.produce("orders", f"v{i}")
+    leader = state.partitions[0]["leader"]
+    followers = [b for b in (1, 2, 3) if b != leader]
+    for b in followers:
+        c.kill_broker(b)
+    c.advance(20000)
+    c.produce("orders", "only-on-the-leader")  # committed with the ISR = [leader]
+    assert offsets(state.partitions[0]) == [0, 1, 2, 3]
+    c.kill_broker(leader)
+    c.advance(20000)
+    c.restart_broker(followers[0])
+    c.advance(5000)
+    c.elect_leaders("unclean")
+    part = state.partitions[0]
+    assert part["leader"] == followers[0] and offsets(part) == [0, 1, 2] and part["hw"] == 3
