@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -60,3 +61,23 @@ def kafka_tools() -> None:
         realkafka.java_bin()
     except realkafka.RealKafkaError as error:
         _unavailable(str(error))
+
+
+#: The 3-broker cluster tests start for themselves: its name and broker 1's port (broker n
+#: listens on port + 10*(n-1), the dedicated controller on port + 1), clear of the single broker.
+CLUSTER_NAME = "pytest-trio"
+CLUSTER_PORT = 39092
+
+
+@pytest.fixture(scope="session")
+def real_kafka_cluster(kafka_tools: None) -> Iterator[realkafka.clusterconfig.ClusterSpec]:
+    """A real 3-broker KRaft cluster (brokers 1-3 and a dedicated controller, node 0), started
+    fresh for the session and stopped after it. Tests that kill or stop a broker restart it.
+    """
+    realkafka.cluster.stop_cluster(CLUSTER_NAME)  # one left behind by an interrupted session
+    try:
+        spec = realkafka.cluster.start_cluster(CLUSTER_NAME, brokers=3, base_port=CLUSTER_PORT)
+    except realkafka.RealKafkaError as error:
+        pytest.fail(f"the real 3-broker cluster did not start: {error}", pytrace=False)
+    yield spec
+    realkafka.cluster.stop_cluster(CLUSTER_NAME, timeout=20.0)

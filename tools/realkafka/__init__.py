@@ -20,6 +20,8 @@ The modules, one job each:
 - ``brokerconfig``: ``server.properties`` and the Log4j 2 configs;
 - ``clitools``: running Kafka's CLI tools, with class-data archives;
 - ``broker``: formatting, starting, stopping and checking the broker;
+- ``clusterconfig`` and ``cluster``: a multi-node cluster (``start --name trio --nodes 3``)
+  and crashing, stopping and restarting one node of it (``kill|shutdown|restart --name trio 2``);
 - ``cli``: the command line (``__main__`` runs it).
 
 The names below are re-exported from those modules. The locations (``LIB``, ``PORT_FILE``, ...)
@@ -28,7 +30,7 @@ are copies: to move them, patch ``settings`` (and ``common.java_bin``), which th
 
 from __future__ import annotations
 
-from . import broker, brokerconfig, cli, clitools, common, maven, settings
+from . import broker, brokerconfig, cli, clitools, cluster, clusterconfig, common, maven, settings
 from .broker import (
     bootstrap_servers,
     broker_pid,
@@ -106,6 +108,8 @@ __all__ = [
     "build_parser",
     "cli",
     "clitools",
+    "cluster",
+    "clusterconfig",
     "common",
     "fetch",
     "fetch_key",
