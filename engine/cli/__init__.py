@@ -17,7 +17,9 @@ engine has to make for itself are documented where they are made:
 how the console consumer ends in :mod:`engine.cli.console_consumer`; files
 (``--from-file``) in :mod:`engine.cli.consumer_groups`. A failing command leaves the
 cluster as it was. Options that older Kafka had (``--zookeeper``, ``--broker-list``) fail
-as in 4.x, followed by one stderr line starting with ``[course hint]``.
+as in 4.x, followed by one stderr line starting with ``[course hint]``. In the magics a
+failed command is followed by one stderr line ``[course] exit code N`` (a notebook cell
+has no ``$?``; see :mod:`engine.cli.magic`).
 
 Modules, one job each: ``jopt`` (joptsimple's parser and help table), ``java`` (Java
 exceptions, stack traces, log lines), ``tool`` (streams, exit, ``CommandLineUtils``),

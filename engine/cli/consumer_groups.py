@@ -4,13 +4,15 @@ Options, checks, tables and texts follow ``ConsumerGroupCommand`` /
 ``ConsumerGroupCommandOptions`` / ``OffsetsUtils`` of 4.4.0, over the engine's group
 coordinator (``cluster.groups``):
 
-- ``--list`` prints group ids (sorted here; Kafka prints them in its coordinator's
-  order); ``--list --state [s,...]`` prints the ``GROUP  STATE`` table;
+- ``--list`` prints group ids in Kafka's order: the brokers' ListGroups answers (see
+  :mod:`engine.group.listorder`) put through the admin client's ``HashMap``, so mostly
+  by the ids' hash; ``--list --state [s,...]`` prints the ``GROUP  STATE`` table;
 - ``--describe`` (``--offsets`` by default, ``--members [--verbose]``, ``--state
   [--verbose]``) with Kafka's column widths, ``-`` for missing values, ``Consumer group
   'g' has no active members.`` / ``Warning: Consumer group 'g' is rebalancing.`` on
   stderr, and Kafka 4.x's ``GroupIdNotFoundException`` for an unknown group;
 - ``--delete`` (an active group: ``GroupNotEmptyException: The group is not empty.``);
+- ``--delete-offsets`` (per partition ``Successful`` or ``Error: ...``);
 - ``--reset-offsets`` with ``--to-earliest``, ``--to-latest``, ``--to-current``,
   ``--to-offset``, ``--shift-by``, ``--to-datetime``, ``--by-duration`` and
   ``--from-file`` over ``--topic t``, ``--topic t:0,1`` or ``--all-topics``: a dry run
@@ -22,8 +24,12 @@ Time: ``--to-datetime`` without a zone is UTC, and ``--by-duration`` counts back
 the cluster's simulated clock (record timestamps are simulated milliseconds too).
 ``--from-file`` takes the CSV text itself from the command's input lines (there are no
 files here): the lines after the command in a ``%%kafka`` cell, or ``run(...,
-input=...)``; the file name is ignored. ``--export``, ``--delete-offsets`` and
-``--validate-regex`` are accepted by the parser but not modelled.
+input=...)``; the file name is ignored. ``--export`` prints the plan as Kafka's CSV
+(``topic,partition,offset``, with the group first when several groups are given) instead
+of the table, which ``--from-file`` reads back. ``--delete-offsets --group g --topic
+t[:p,...]`` deletes committed offsets as OffsetDelete does (``Request succeeded for
+deleting offsets from group g.`` and the ``TOPIC PARTITION STATUS`` table).
+``--validate-regex`` is accepted by the parser but not modelled.
 
 An address where no simulated broker listens fails at once with the admin client's
 ``TimeoutException`` text (Kafka waits ``--timeout`` first); a malformed or unresolvable
@@ -50,7 +56,13 @@ from engine.cli.tool import (
     print_usage_and_exit,
 )
 from engine.core import Cluster
+from engine.core.errors import (
+    GroupSubscribedToTopicError,
+    KafkaError,
+    UnknownTopicOrPartitionError,
+)
 from engine.core.records import TopicPartition
+from engine.group.admin import GroupListing
 
 NL = "\n"
 _CMD = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"
@@ -274,15 +286,22 @@ class ConsumerGroupService:
 
     def group_ids(self) -> list[str]:
         if self.opts.has(self.opts.all_groups):
-            return [g.group_id for g in self.groups.list_groups()]
+            return [g.group_id for g in self.listed_groups()]
         return [str(v) for v in self.opts.options.values_of(self.opts.group)]
 
     # ------------------------------------------------------------------------ list
+    def listed_groups(self, states: list[str] | None = None) -> list[GroupListing]:
+        """``Admin.listGroups``: the brokers' answers (in their order, see
+        :mod:`engine.group.listorder`) passed through the admin client's ``HashMap``."""
+        listings = self.groups.list_groups(states, response_order=True)
+        by_id = {g.group_id: g for g in listings}
+        return [by_id[g] for g in hashmap_order(list(by_id))]
+
     def list_groups(self) -> None:
         opts = self.opts
         include_type, include_state = opts.has(opts.type), opts.has(opts.state)
         if not include_type and not include_state:
-            for listing in self.groups.list_groups():
+            for listing in self.listed_groups():
                 self.io.out(listing.group_id)
             return
         raw = opts.options.value_of(opts.state) if include_state else None
@@ -295,7 +314,7 @@ class ConsumerGroupService:
                                  "PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, "
                                  "Assigning, Reconciling")
             states = parsed
-        listings = self.groups.list_groups(states)
+        listings = self.listed_groups(states)
         width = max([15, *(_jlen(g.group_id) for g in listings)]) + 10
         header = [_fmt("GROUP", width)]
         if include_type:
@@ -521,6 +540,52 @@ class ConsumerGroupService:
             self.io.out(f"\nThese consumer groups were deleted successfully: {listed}")
 
     # ----------------------------------------------------------------------- reset
+    # --------------------------------------------------------------- delete-offsets
+    def delete_offsets(self) -> None:
+        """``deleteOffsets``: the partitions of ``--topic t`` (all of them, found with
+        DescribeTopics) or ``--topic t:0,1``, one OffsetDelete, then the result table."""
+        group = str(self.opts.options.value_of(self.opts.group))
+        topics = [str(t) for t in self.opts.options.values_of(self.opts.topic)]
+        results: dict[TopicPartition, str | None] = {}
+        partitions: set[TopicPartition] = set()
+        for topic in topics:
+            if ":" in topic:
+                partitions.update(_topic_partitions(topic))
+            elif self.cluster.has_topic(topic):
+                partitions.update(TopicPartition(topic, p)
+                                  for p in range(self.cluster.num_partitions(topic)))
+            else:
+                results[TopicPartition(topic, -1)] = _exception_text(
+                    UnknownTopicOrPartitionError())
+        top_level: KafkaError | None = None
+        try:
+            answers = self.groups.delete_offsets(group, sorted(partitions))
+        except KafkaError as error:
+            top_level = error
+            answers = dict.fromkeys(partitions, error)
+        for tp, answer in answers.items():
+            results[tp] = None if answer is None else _exception_text(answer)
+        if top_level is None:
+            top_level = next((a for _, a in sorted(answers.items()) if a is not None), None)
+        if top_level is None:
+            self.io.out(f"Request succeeded for deleting offsets from group {group}.")
+        elif isinstance(top_level, (UnknownTopicOrPartitionError,
+                                    GroupSubscribedToTopicError)):
+            self._error("Encountered some partition-level error, see the follow-up details.")
+        else:
+            self._error(top_level.message)
+        width = max([15, *(len(tp.topic) for tp in results)])
+
+        def line(values: list[object]) -> str:
+            return f"\n{_fmt(values[0], width)} {_fmt(values[1], 10)} {_fmt(values[2], 15)}"
+
+        text = line(["TOPIC", "PARTITION", "STATUS"])
+        for tp in sorted(results, key=lambda tp: tp.topic + str(tp.partition)):
+            error = results[tp]
+            text += line([tp.topic, tp.partition if tp.partition >= 0 else "-",
+                          "Successful" if error is None else f"Error: {error}"])
+        self.io.out(text)
+
     def reset_offsets(self) -> dict[str, dict[TopicPartition, int]]:
         result: dict[str, dict[TopicPartition, int]] = {}
         for group in self.group_ids():
@@ -657,6 +722,15 @@ def _assignment_text(assignment: tuple[TopicPartition, ...]) -> str:
                            for t, ps in by_topic.items()))
 
 
+_JAVA_ERRORS = "org.apache.kafka.common.errors."
+
+
+def _exception_text(error: KafkaError) -> str:
+    """``ExecutionException.getMessage()``: the cause's class and message."""
+    name = type(error).__name__.removesuffix("Error") + "Exception"
+    return f"{_JAVA_ERRORS}{name}: {error.message}"
+
+
 def _topic_partitions(arg: str) -> list[TopicPartition]:
     """``parseTopicsWithPartitions``: ``topic:0,1,2``."""
     parts = [p for p in arg.split(":")]
@@ -724,6 +798,18 @@ def parse_reset_plan(lines: list[str], groups: list[str]) -> dict[str, dict[Topi
     return plan
 
 
+def _plan_rows(plan: dict[str, dict[TopicPartition, int]]) -> list[tuple[str, TopicPartition,
+                                                                          int]]:
+    """The plan's (group, partition, offset) rows in Kafka's ``HashMap`` order."""
+    rows = []
+    for group in hashmap_order(list(plan)):
+        assignment = plan[group]
+        order = hashmap_order(list(assignment),
+                              hash_code=lambda tp: topic_partition_hash(tp.topic, tp.partition))
+        rows.extend((group, tp, assignment[tp]) for tp in order)
+    return rows
+
+
 def print_offsets_to_reset(io: ToolIO, plan: dict[str, dict[TopicPartition, int]]) -> None:
     """``OffsetsUtils.printOffsetsToReset``, rows in Kafka's ``HashMap`` order."""
     g = max([15, *(_jlen(k) for k in plan)])
@@ -733,13 +819,28 @@ def print_offsets_to_reset(io: ToolIO, plan: dict[str, dict[TopicPartition, int]
         return f"\n{_fmt(values[0], g)} {_fmt(values[1], t)} {_fmt(values[2], 10)} {values[3]}"
 
     text = line(["GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"]) if plan else ""
-    for group in hashmap_order(list(plan)):
-        assignment = plan[group]
-        order = hashmap_order(list(assignment),
-                              hash_code=lambda tp: topic_partition_hash(tp.topic, tp.partition))
-        for tp in order:
-            text += line([group, tp.topic, tp.partition, assignment[tp]])
+    for group, tp, offset in _plan_rows(plan):
+        text += line([group, tp.topic, tp.partition, offset])
     io.out(text)
+
+
+def _csv_field(value: object) -> str:
+    """A CSV field as Jackson's ``CsvMapper`` writes it: quoted only when it must be."""
+    text = str(value)
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def export_offsets_to_csv(plan: dict[str, dict[TopicPartition, int]], single_group: bool
+                          ) -> str:
+    """``exportOffsetsToCsv``: ``topic,partition,offset`` lines (``group,...`` first when
+    several groups were asked for), in the table's order; the tool prints the text with
+    ``println``, so a blank line follows."""
+    return "".join(
+        ",".join(_csv_field(v) for v in ((tp.topic, tp.partition, offset) if single_group
+                                         else (group, tp.topic, tp.partition, offset))) + "\n"
+        for group, tp, offset in _plan_rows(plan))
 
 
 def _config_problem(boot: Bootstrap) -> str:
@@ -789,9 +890,15 @@ def main(cluster: Cluster, args: list[str], io: ToolIO) -> int:
         elif opts.has(opts.delete):
             service.delete_groups()
         elif opts.has(opts.reset_offsets):
-            print_offsets_to_reset(io, service.reset_offsets())
+            plan = service.reset_offsets()
+            if opts.has(opts.export):
+                io.out(export_offsets_to_csv(plan, len(service.group_ids()) == 1))
+            else:
+                print_offsets_to_reset(io, plan)
+        elif opts.has(opts.delete_offsets):
+            service.delete_offsets()
         else:
-            io.err("[course] --delete-offsets and --validate-regex are not modelled")
+            io.err("[course] --validate-regex is not modelled")
             return 1
     except ToolExit as done:
         return done.code

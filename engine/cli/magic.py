@@ -32,9 +32,18 @@ The cell syntax:
   empty record, and ``>kafka-topics`` sends the text ``kafka-topics``.
 - Blank lines and lines starting with ``#`` are skipped.
 
-What the tools print goes to the cell's stdout and stderr (stderr shows in red). The
-results of the last call are kept in :data:`last_results`. Registering the magics needs
-only the shell object IPython passes in: nothing here imports IPython.
+What the tools print goes to the cell's stdout and stderr (stderr shows in red).
+
+Exit codes: in a terminal a learner can ask the shell (``echo $?``); a cell cannot. So
+after a command that exits with a code other than 0 the magics add one line to stderr,
+``[course] exit code 1``, after everything the tool printed. The ``[course]`` mark says
+that the line is the course's, not Kafka's (like the ``[course hint]`` after a legacy
+flag); a successful command adds nothing, so what a cell shows for it stays exactly what
+Kafka prints. :func:`engine.cli.run` never adds the line: its :class:`CliResult` carries
+the code itself.
+
+The results of the last call are kept in :data:`last_results`. Registering the magics
+needs only the shell object IPython passes in: nothing here imports IPython.
 """
 
 from __future__ import annotations
@@ -48,6 +57,11 @@ from engine.cli.runner import TOOLS, run, tool_name
 
 last_results: list[CliResult] = []
 """The results of the commands of the last ``%kafka``/``%%kafka`` call."""
+
+def exit_code_line(exit_code: int) -> str:
+    """The course's line after a failed command (empty for exit code 0)."""
+    return "" if exit_code == 0 else f"[course] exit code {exit_code}\n"
+
 
 NO_CLUSTER = ("No cluster for %kafka: call engine.cli.use(cluster) first, e.g.\n"
               "    from engine import Cluster\n    import engine.cli\n"
@@ -115,7 +129,7 @@ def run_cell(cell: str) -> list[CliResult]:
         result = run(cluster, item.command, input=item.input)
         sys.stdout.write(result.stdout)
         sys.stdout.flush()
-        sys.stderr.write(result.stderr)
+        sys.stderr.write(result.stderr + exit_code_line(result.exit_code))
         sys.stderr.flush()
         results.append(result)
     last_results[:] = results

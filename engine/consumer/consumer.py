@@ -359,7 +359,7 @@ class Consumer:
         for tp in missing:
             om = committed.get(tp)
             if om is not None:
-                self._subs.assignment[tp].position = om.offset
+                self._subs.assignment[tp].move_to(om.offset, om.leader_epoch)
                 self._record("position_committed", {"topic": tp.topic, "partition": tp.partition,
                                                     "offset": om.offset})
             else:
@@ -382,7 +382,7 @@ class Consumer:
                 self._partition_failed(tp, error)
                 continue
             offset = self._reset_offset(tp, strategy.type, strategy.duration_ms)
-            self._subs.assignment[tp].position = offset
+            self._subs.assignment[tp].move_to(offset)
             self._record("position_reset", {"topic": tp.topic, "partition": tp.partition,
                                             "offset": offset, "strategy": str(strategy)})
 
@@ -441,7 +441,7 @@ class Consumer:
             except OffsetOutOfRangeError:
                 if self.config.auto_offset_reset.type == "none":
                     raise
-                state.position = None
+                state.move_to(None)
                 self._reset([tp])
                 continue
             except KafkaError as error:  # no leader, leader down...: Kafka logs, retries
@@ -453,7 +453,8 @@ class Consumer:
             records = [self._deserialize(r) for r in batch]
             result[tp] = records
             before = state.position
-            state.position = batch[-1].offset + 1
+            state.move_to(batch[-1].offset + 1, self._cluster.record_leader_epoch(
+                tp.topic, tp.partition, batch[-1].offset))
             consumed.append({"topic": tp.topic, "partition": tp.partition,
                              "from_offset": before, "to_offset": state.position,
                              "count": len(batch)})
@@ -478,7 +479,7 @@ class Consumer:
         """Commit synchronously: ``offsets``, or the position of every assigned partition."""
         self._ensure_open()
         self._require_group()
-        to_commit = self._subs.consumed() if offsets is None else offsets
+        to_commit = self._subs.consumed_offsets() if offsets is None else offsets
         if offsets is None and not to_commit:
             return
         self._membership.commit_sync(to_commit, self.config.ints["default_api_timeout_ms"])
@@ -493,8 +494,9 @@ class Consumer:
         to_commit = self._subs.consumed() if offsets is None else dict(offsets)
         error: Exception | None = None
         try:
-            if to_commit:
-                self._membership.commit_once(to_commit)
+            if to_commit:  # the consumed positions go with their leader epochs
+                self._membership.commit_once(
+                    self._subs.consumed_offsets() if offsets is None else to_commit)
         except KafkaError as exc:
             error = exc
         if callback is not None:
@@ -549,7 +551,7 @@ class Consumer:
         if offset < 0:
             raise IllegalArgumentError("seek offset must not be a negative number")
         self._require_assigned(tp)
-        self._subs.assignment[tp].position = offset
+        self._subs.assignment[tp].move_to(offset)
         self._record("consumer_seek", {"topic": tp.topic, "partition": tp.partition,
                                        "offset": offset})
 
@@ -560,7 +562,7 @@ class Consumer:
             self._require_assigned(tp)
         for tp in tps:
             offset = self._reset_offset(tp, kind, None)
-            self._subs.assignment[tp].position = offset
+            self._subs.assignment[tp].move_to(offset)
             self._record("consumer_seek", {"topic": tp.topic, "partition": tp.partition,
                                            "offset": offset})
 

@@ -563,7 +563,7 @@ class GroupMembership:
         if not force and now < self.next_auto_commit_ms:
             return
         self.next_auto_commit_ms = now + self._config.auto_commit_interval_ms
-        consumed = self._subs.consumed()
+        consumed = self._subs.consumed_offsets()
         if not consumed:
             return
         if self._subs.auto_assigned and self.state != STABLE and not force:

@@ -2,7 +2,8 @@
 
 Like Kafka's ``SubscriptionState``: subscribing to topics, to a pattern, and assigning
 partitions by hand are mutually exclusive; each assigned partition has a position (the
-next offset to return, ``None`` until it is looked up) and a paused flag.
+next offset to return, ``None`` until it is looked up), the leader epoch that goes with
+it (Kafka's ``FetchPosition.offsetEpoch``) and a paused flag.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from engine.core.errors import IllegalStateError
 from engine.core.records import TopicPartition
+from engine.group.state import OffsetAndMetadata
 
 MUTUALLY_EXCLUSIVE = "Subscription to topics, partitions and pattern are mutually exclusive"
 
@@ -23,6 +25,15 @@ class PartitionState:
 
     position: int | None = None
     paused: bool = False
+    offset_epoch: int = -1
+    """The leader epoch of the last record returned before ``position`` (the batch's
+    ``partitionLeaderEpoch``), or of the committed offset the position came from; -1
+    (Kafka's empty ``Optional``) after a seek or an ``auto.offset.reset``."""
+
+    def move_to(self, position: int | None, epoch: int = -1) -> None:
+        """Set the position and the leader epoch that goes with it."""
+        self.position = position
+        self.offset_epoch = epoch
 
 
 class SubscriptionState:
@@ -61,9 +72,15 @@ class SubscriptionState:
                            for tp in sorted(partitions)}
 
     def consumed(self) -> dict[TopicPartition, int]:
-        """Positions of the partitions that have one (what auto-commit commits)."""
+        """Positions of the partitions that have one."""
         return {tp: s.position for tp, s in sorted(self.assignment.items())
                 if s.position is not None}
+
+    def consumed_offsets(self) -> dict[TopicPartition, OffsetAndMetadata]:
+        """What a commit of the consumed positions sends (Kafka's ``allConsumed``): each
+        position with its leader epoch and empty metadata."""
+        return {tp: OffsetAndMetadata(s.position, "", -1, s.offset_epoch)
+                for tp, s in sorted(self.assignment.items()) if s.position is not None}
 
     def clear(self) -> None:
         self.mode = None

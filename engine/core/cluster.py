@@ -82,7 +82,9 @@ class Cluster(ReplicationMixin):
     The same seed and the same calls give the same results and the same journal.
     ``controller="combined"`` (default) makes every broker a KRaft controller voter too;
     ``controller="dedicated"`` adds one controller-only node (see
-    :mod:`engine.core.controller`).
+    :mod:`engine.core.controller`). ``eligible_leader_replicas=True`` (default, as a
+    new Kafka 4.1+ cluster) models KIP-966's eligible leader replicas; ``False``
+    elects as Kafka 4.0 does by default.
     """
 
     def __init__(
@@ -93,9 +95,13 @@ class Cluster(ReplicationMixin):
         seed: int = 0,
         configs: Mapping[str, object] | None = None,
         controller: str = "combined",
+        eligible_leader_replicas: bool = True,
     ) -> None:
         if controller not in ("combined", "dedicated"):
             raise ValueError(f"controller must be 'combined' or 'dedicated', got {controller!r}")
+        if not isinstance(eligible_leader_replicas, bool):
+            raise TypeError("eligible_leader_replicas must be True or False, got "
+                            f"{eligible_leader_replicas!r}")
         if broker_ids is None:
             if require_int(brokers, "brokers") < 1:
                 raise ValueError(f"a cluster needs at least one broker, got brokers={brokers}")
@@ -118,7 +124,7 @@ class Cluster(ReplicationMixin):
         self._topics: dict[str, Topic] = {}
         self._appender = Appender(self.journal, lambda: self._clock.now_ms)
         self.cluster_id = new_uuid(self._rng)
-        self._init_replication(controller)
+        self._init_replication(controller, eligible_leader_replicas=eligible_leader_replicas)
         self.journal.record(
             0, "cluster_started",
             {"cluster_id": self.cluster_id, "brokers": list(ids), "seed": seed,
@@ -191,6 +197,8 @@ class Cluster(ReplicationMixin):
                 leader_epoch=ps.leader_epoch,
                 replica_log_end_offsets=tuple(ps.logs[b].log_end_offset for b in ps.replicas),
                 min_insync_replicas=min_isr,
+                elr=tuple(ps.elr),
+                last_known_elr=tuple(ps.last_known_elr),
             )
             for p, (ps, log) in enumerate(zip(topic.partitions, topic.logs, strict=True))
         )
@@ -434,6 +442,15 @@ class Cluster(ReplicationMixin):
             raise connection_error(leader)
         log_append_time = t.config.message_timestamp_type == "LogAppendTime"
         return t.logs[partition].read(offset, max_records, timestamp_type=int(log_append_time))
+
+    def record_leader_epoch(self, topic: str, partition: int, offset: int) -> int:
+        """The leader epoch stamped on the batch holding ``offset`` (its
+        ``partitionLeaderEpoch``, which a consumer commits with the offset after it); -1
+        if the leader's epoch cache has none."""
+        t = self._topic(topic)
+        if not 0 <= partition < len(t.logs):
+            raise UnknownTopicOrPartitionError()
+        return t.logs[partition].epoch_at(offset)
 
     # ----------------------------------------------------------- internals
     def _topic(self, name: str) -> Topic:

@@ -67,7 +67,7 @@ class ReplicationMixin:
     advance: Callable[[int], None]
 
     # ------------------------------------------------------------ set-up
-    def _init_replication(self, mode: str) -> None:
+    def _init_replication(self, mode: str, *, eligible_leader_replicas: bool = True) -> None:
         brokers = self._brokers
         if mode == "dedicated":
             controller_node = 0 if 0 not in brokers else max(brokers) + 1
@@ -81,7 +81,8 @@ class ReplicationMixin:
             int(self._broker_configs["replica.lag.time.max.ms"]))
         self._controller = KRaftController(
             brokers, voters, self._topics, self._network, self._clock, self.journal,
-            self._replication, self._broker_configs)
+            self._replication, self._broker_configs,
+            eligible_leader_replicas=eligible_leader_replicas)
         self._delivery = Delivery(self._network, self._controller, self._replication,
                                   self._clock, self.advance)
         self._faults = Faults(brokers, self._network, self._controller, self._replication,
@@ -167,8 +168,8 @@ class ReplicationMixin:
             reg = self._controller.registrations.get(b)
             out.append(BrokerDescription(
                 broker_id=b,
-                running=self._network.is_running(b),
-                fenced=reg is None or reg.fenced,
+                running=self._network.process_running(b),
+                fenced=reg is None or reg.fenced or self._network.is_starting(b),
                 isolated=self._network.is_isolated(b),
                 broker_epoch=-1 if reg is None else reg.epoch,
                 leader_of=sum(1 for _, ps in self._replication.partitions() if ps.leader == b),

@@ -15,22 +15,42 @@ The engine models Kafka 4.x's controller (``QuorumController`` with
   a heartbeat every ``broker.heartbeat.interval.ms`` (2000 ms), counted from its
   registration or from the active controller's start. A broker whose heartbeats stop
   is fenced ``broker.session.timeout.ms`` (9000 ms) after its last heartbeat. A
-  restarted broker registers at once and is unfenced at its first heartbeat (the
+  restarted broker is unfenced at its first heartbeat after its registration (the
   engine does not model the short metadata catch-up in between).
 * **Fencing** removes the broker from every ISR (never leaving an ISR empty: its last
   member stays, with no leader) and elects new leaders where it led
   (``handleBrokerFenced``). **Unfencing** elects leaders for leaderless partitions.
-* **Elections** follow ``PartitionChangeBuilder`` with eligible leader replicas (ELR)
-  off, as in Kafka 4.0 (4.1 turns ELR on for new clusters; the engine does not model
-  ELR and ``describe`` prints empty ELR lists): keep the leader if it is still in the
-  ISR and acceptable, else the first replica in assignment order that is in the ISR and
-  active; else, when the topic has ``unclean.leader.election.enable=true``, the first
-  active replica, whose ISR then becomes just itself (records may be lost); else no
-  leader. A leader change bumps the leader epoch; every change bumps the partition
-  epoch (since metadata version 3.6 an ISR shrink alone does not bump the leader epoch).
-* **A restart** is a new incarnation: the controller first removes the broker from
-  every ISR and moves its leaderships, as for a fenced broker, then registers it.
-* **Controlled shutdown** moves leadership away and removes the broker from ISRs first.
+* **Elections** follow ``PartitionChangeBuilder``: keep the leader if it is still in the
+  ISR and acceptable (registered, unfenced, not shutting down), else the first replica
+  in assignment order that is in the ISR and acceptable; else (ELR on, ISR empty) the
+  first acceptable eligible leader replica, whose ISR becomes just itself; else (ELR
+  on, ISR and ELR empty) the last known leader if acceptable, as an unclean election;
+  else, when the topic has ``unclean.leader.election.enable=true``, the first
+  acceptable replica, whose ISR then becomes just itself (records may be lost); else no
+  leader. A preferred election tries the first replica first and never goes unclean.
+  A leader change bumps the leader epoch; every change bumps the partition epoch (since
+  metadata version 3.6 an ISR shrink alone does not bump the leader epoch).
+* **Eligible leader replicas** (KIP-966; ``eligible_leader_replicas=True``, the default,
+  as ``eligible.leader.replicas.version=1`` on a new Kafka 4.1+ cluster): whenever a
+  change leaves the ISR below the effective ``min.insync.replicas``, the replicas that
+  leave it (and the ELR members still outside it) become the ELR, which may be
+  elected once the ISR is empty; an ISR back at min.insync.replicas clears the ELR.
+  The ISR may become empty; the leader it had is then kept as the last known ELR
+  (``useLastKnownLeaderInBalancedRecovery``), cleared again once there is a leader. A
+  broker that registers after a crash (not a controlled shutdown) leaves every ISR and
+  ELR first (``handleBrokerUncleanShutdown``): it may have lost unflushed records.
+  An unclean election clears the ELR. With ELR off (Kafka 4.0's default) the ISR
+  never becomes empty: its last member stays, with no leader.
+* **A restart** is a new incarnation. While the old incarnation's session is valid
+  (until its last heartbeat plus ``broker.session.timeout.ms``, also after a controlled
+  shutdown) the controller refuses the registration (``ClusterControlManager.registerBroker``
+  throws ``DuplicateBrokerRegistrationException``); the broker retries every
+  ``broker.heartbeat.interval.ms`` (2000 ms, as measured on Kafka 4.4) and serves neither
+  clients nor followers until it is registered. So a broker restarted right after a
+  crash keeps its leaderships (as a dead leader) until the controller fences the old
+  incarnation; then it registers, is unfenced and rejoins as a follower.
+* **Controlled shutdown** moves leadership away and removes the broker from ISRs first;
+  the stopped broker is fenced when its session times out.
 * **Automatic leader balancing** (``auto.leader.rebalance.enable=true``): while some
   partition is not led by its preferred (first) replica, the controller tries a
   preferred-leader election for it every ``leader.imbalance.check.interval.seconds``
@@ -66,6 +86,8 @@ class BrokerRegistration:
     in_controlled_shutdown: bool = False
     heartbeat_anchor_ms: int = 0
     """Heartbeats are sent at this time plus multiples of the heartbeat interval."""
+    session_expires_ms: int | None = None
+    """Once heartbeats stop: the last heartbeat plus ``broker.session.timeout.ms``."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +111,11 @@ class KRaftController:
         journal: Journal,
         replication: Replication,
         broker_configs: Mapping[str, str],
+        *,
+        eligible_leader_replicas: bool = True,
     ) -> None:
         self.broker_ids = broker_ids
+        self.elr_enabled = eligible_leader_replicas
         self.voters = voters
         self._topics = topics
         self._network = network
@@ -105,6 +130,8 @@ class KRaftController:
         self.active: int | None = min(voters)
         self.epoch = 1
         self._fence_timers: dict[int, Timer] = {}
+        self._registering: dict[int, tuple[bool, Timer | None]] = {}
+        """Restarted brokers waiting for their registration: (clean shutdown, retry timer)."""
         self._election_timer: Timer | None = None
         self._balance_timer: Timer | None = None
         self.auto_rebalance = broker_configs.get("auto.leader.rebalance.enable", "true") == "true"
@@ -123,7 +150,7 @@ class KRaftController:
 
     def hears(self, b: int) -> bool:
         """Whether broker ``b`` and the active controller can talk."""
-        return self.active is not None and self._network.can_reach(b, self.active)
+        return self.active is not None and self._network.links_up(b, self.active)
 
     def _partitions(self) -> Iterable[tuple[Topic, PartitionState]]:
         return self._replication.partitions()
@@ -132,8 +159,8 @@ class KRaftController:
     def _quorum_leader_candidates(self) -> list[int]:
         majority = len(self.voters) // 2 + 1
         return [v for v in sorted(self.voters)
-                if self._network.is_running(v)
-                and sum(1 for w in self.voters if self._network.can_reach(v, w)) >= majority]
+                if self._network.process_running(v)
+                and sum(1 for w in self.voters if self._network.links_up(v, w)) >= majority]
 
     def check_quorum(self) -> None:
         """Drop an active controller that lost its majority; start an election if none."""
@@ -175,14 +202,16 @@ class KRaftController:
             beating = self._network.is_running(b) and self.hears(b)
             timer = self._fence_timers.get(b)
             if beating:
+                reg.session_expires_ms = None
                 if timer is not None:
                     timer.cancel()
                     del self._fence_timers[b]
                 if reg.fenced and not reg.in_controlled_shutdown:
                     self.unfence(b)
             elif not reg.fenced and timer is None:
+                reg.session_expires_ms = self._fence_due(reg)
                 self._fence_timers[b] = self._clock.call_at(
-                    self._fence_due(reg), lambda b=b: self._session_expired(b),
+                    reg.session_expires_ms, lambda b=b: self._session_expired(b),
                     name=f"fence-broker-{b}")
 
     def _fence_due(self, reg: BrokerRegistration) -> int:
@@ -200,25 +229,85 @@ class KRaftController:
             return
         self.fence(b, reason="session_timeout")
 
-    # ------------------------------------------------------ broker states
-    def register(self, b: int) -> None:
+    # ------------------------------------------------------ registration
+    def has_valid_session(self, b: int) -> bool:
+        """Whether ``b``'s registered incarnation still has a valid session
+        (``BrokerHeartbeatManager.hasValidSession``): it heartbeats, or its last heartbeat
+        was at most ``broker.session.timeout.ms`` ago. Kafka 4.4 refuses a new incarnation
+        for as long, also when the old one was fenced by a controlled shutdown."""
+        reg = self.registrations.get(b)
+        if reg is None:
+            return False
+        return reg.session_expires_ms is None or self._clock.now_ms <= reg.session_expires_ms
+
+    def is_registering(self, b: int) -> bool:
+        """Whether ``b`` is a restarted broker whose registration was not accepted yet."""
+        return b in self._registering
+
+    def start_incarnation(self, b: int, *, clean: bool) -> None:
+        """A restarted broker asks to register (its process must be starting on the
+        network); ``clean`` says whether the previous incarnation shut down cleanly."""
+        self.abandon_registration(b)
+        self._registering[b] = (clean, None)
+        self._try_register(b)
+
+    def abandon_registration(self, b: int) -> None:
+        """The starting broker stopped again: no more registration attempts."""
+        pending = self._registering.pop(b, None)
+        if pending is not None and pending[1] is not None:
+            pending[1].cancel()
+
+    def _try_register(self, b: int) -> None:
+        clean, _ = self._registering[b]
+        if not self._network.is_starting(b):
+            del self._registering[b]
+            return
+        if self.active is not None and self._network.links_up(b, self.active):
+            if not self.has_valid_session(b):
+                del self._registering[b]
+                self._network.start(b)
+                self.register(b, clean=clean)
+                self._replication.replicate_all()
+                self._replication.arm_isr_expiration()
+                return
+            reg = self.registrations[b]
+            self._record("broker_registration_refused", {
+                "broker": b, "error": "DuplicateBrokerRegistrationException",
+                "registered_epoch": reg.epoch, "session_expires_ms": reg.session_expires_ms,
+            })
+        timer = self._clock.call_later(self.heartbeat_interval_ms,
+                                       lambda: self._try_register(b), name=f"register-broker-{b}")
+        self._registering[b] = (clean, timer)
+
+    def register(self, b: int, *, clean: bool = True) -> None:
         """A (re)started broker registers: a new broker epoch, fenced until it heartbeats.
 
-        A new incarnation first goes through the shutdown handling of the old one, as
-        after a fencing (``ClusterControlManager.registerBroker``): it leaves every ISR
-        and its leaderships move, even if its old session had not expired yet.
+        Only called once the old incarnation's session has expired. If the old
+        incarnation is not fenced yet (its session ended this very millisecond) it is
+        fenced first.
         """
+        timer = self._fence_timers.pop(b, None)
+        if timer is not None:
+            timer.cancel()
+        old = self.registrations.get(b)
+        if old is not None and not old.fenced:
+            self.fence(b, reason="session_timeout")
         reg = BrokerRegistration(b, epoch=self._next_broker_epoch, fenced=True,
                                  heartbeat_anchor_ms=self._clock.now_ms)
         self._next_broker_epoch += 1
+        if not clean and self.elr_enabled:
+            for t, ps in self._partitions():
+                if b in ps.isr or b in ps.elr:
+                    self._elect(t, ps, unclean_shutdown=b, reason="unclean_shutdown")
         self.registrations[b] = reg
-        self._change_partitions_without(b, reason="restarted")
-        self._record("broker_registered", {"broker": b, "broker_epoch": reg.epoch})
+        self._record("broker_registered", {"broker": b, "broker_epoch": reg.epoch,
+                                           "clean_shutdown": clean})
         self.check_heartbeats()
 
     def fence(self, b: int, *, reason: str) -> None:
         reg = self.registrations[b]
         reg.fenced = True
+        reg.in_controlled_shutdown = False
         self._change_partitions_without(b, reason="fenced")
         self._record("broker_fenced", {"broker": b, "broker_epoch": reg.epoch, "reason": reason})
 
@@ -234,18 +323,20 @@ class KRaftController:
         self._replication.replicate_all()
 
     def controlled_shutdown(self, b: int) -> None:
-        """Move leadership away from ``b`` and take it out of every ISR, then fence it."""
+        """Move leadership away from ``b`` and take it out of every ISR. The broker then
+        stops; it stays registered "in controlled shutdown" (no leader, in no ISR) and is
+        fenced when its session times out, ``broker.session.timeout.ms`` after the
+        heartbeat that asked to shut down (as measured on Kafka 4.4)."""
         reg = self.registrations[b]
         reg.in_controlled_shutdown = True
+        reg.session_expires_ms = self._clock.now_ms + self.session_timeout_ms
         self._record("broker_controlled_shutdown", {"broker": b, "broker_epoch": reg.epoch})
         self._change_partitions_without(b, reason="controlled_shutdown")
-        reg.fenced = True
-        reg.in_controlled_shutdown = False
         timer = self._fence_timers.pop(b, None)
         if timer is not None:
             timer.cancel()
-        self._record("broker_fenced", {"broker": b, "broker_epoch": reg.epoch,
-                                       "reason": "controlled_shutdown"})
+        self._fence_timers[b] = self._clock.call_at(
+            reg.session_expires_ms, lambda: self._session_expired(b), name=f"fence-broker-{b}")
 
     def _change_partitions_without(self, b: int, *, reason: str) -> None:
         for t, ps in self._partitions():
@@ -253,58 +344,110 @@ class KRaftController:
                 self._elect(t, ps, remove=b, reason=reason)
 
     # ------------------------------------------------------ elections
-    def _acceptable(self, r: int, remove: int | None, add: int | None) -> bool:
-        return r != remove and (r == add or self.is_active_broker(r))
+    def _acceptable(self, r: int, remove: int | None, add: int | None,
+                    unclean_shutdown: int | None = None) -> bool:
+        return (r != remove and r != unclean_shutdown
+                and (r == add or self.is_active_broker(r)))
+
+    def target_elr(self, t: Topic, ps: PartitionState, target_isr: list[int],
+                   unclean_shutdown: int | None = None) -> list[int]:
+        """The ELR that goes with ``target_isr`` (``maybePopulateTargetElr``)."""
+        if not self.elr_enabled or len(target_isr) >= effective_min_isr(t, ps):
+            return []
+        candidates = set(ps.elr) | set(ps.isr)
+        return sorted(r for r in candidates if r not in target_isr and r != unclean_shutdown)
+
+    def _last_known_elr(self, ps: PartitionState, leader: int | None,
+                        isr: list[int]) -> list[int]:
+        """``maybeUpdateLastKnownLeader``: the last leader, once the ISR becomes empty."""
+        if not self.elr_enabled:
+            return []
+        if (not isr and isr != ps.isr and ps.leader is not None
+                and ps.last_known_elr != [ps.leader]):
+            return [ps.leader]
+        if leader is not None:
+            return []
+        return list(ps.last_known_elr)
 
     def choose_leader(
         self, t: Topic, ps: PartitionState, target_isr: list[int], *,
-        remove: int | None = None, add: int | None = None, preferred: bool = False,
-        unclean: bool | None = None,
+        target_elr: list[int] | None = None, remove: int | None = None,
+        add: int | None = None, preferred: bool = False, unclean: bool | None = None,
+        unclean_shutdown: int | None = None,
     ) -> ElectionOutcome:
-        """``PartitionChangeBuilder.electLeader`` with ELR off."""
-        def valid(r: int | None) -> bool:
-            return r is not None and r in target_isr and self._acceptable(r, remove, add)
+        """``PartitionChangeBuilder.electLeader``."""
+        elr = target_elr or []
 
+        def acceptable(r: int) -> bool:
+            return self._acceptable(r, remove, add, unclean_shutdown)
+
+        def valid(r: int | None) -> bool:
+            return (r is not None and (r in target_isr or (not target_isr and r in elr))
+                    and acceptable(r))
+
+        order = list(ps.replicas)
         if preferred and valid(ps.replicas[0]):
             return ElectionOutcome(ps.replicas[0], False)
         if valid(ps.leader):
             return ElectionOutcome(ps.leader, False)
-        for r in ps.replicas:
+        for r in order:
             if valid(r):
                 return ElectionOutcome(r, False)
+        lke = ps.last_known_elr
+        if (self.elr_enabled and not elr and not target_isr and len(lke) == 1
+                and acceptable(lke[0])):
+            return ElectionOutcome(lke[0], True)
+        if preferred:
+            return ElectionOutcome(None, False)
         if unclean is None:
             unclean = bool(t.config.get("unclean.leader.election.enable"))
         if unclean:
-            for r in ps.replicas:
-                if self._acceptable(r, remove, add):
+            for r in order:
+                if acceptable(r):
                     return ElectionOutcome(r, True)
         return ElectionOutcome(None, False)
 
     def _elect(
         self, t: Topic, ps: PartitionState, *, remove: int | None = None,
         add: int | None = None, reason: str, preferred: bool = False,
-        unclean: bool | None = None,
+        unclean: bool | None = None, unclean_shutdown: int | None = None,
     ) -> bool:
         """Build and apply one partition change; return whether anything changed."""
-        target_isr = [r for r in ps.isr if r != remove]
-        outcome = self.choose_leader(t, ps, target_isr, remove=remove, add=add,
-                                     preferred=preferred, unclean=unclean)
-        new_isr = target_isr if target_isr else list(ps.isr)  # never empty without ELR
-        if outcome.unclean and outcome.leader is not None:
-            new_isr = [outcome.leader]
-        if outcome.leader == ps.leader and new_isr == ps.isr:
+        target_isr = [r for r in ps.isr if r != remove and r != unclean_shutdown]
+        elr = self.target_elr(t, ps, target_isr, unclean_shutdown)
+        outcome = self.choose_leader(t, ps, target_isr, target_elr=elr, remove=remove,
+                                     add=add, preferred=preferred, unclean=unclean,
+                                     unclean_shutdown=unclean_shutdown)
+        # without ELR the ISR never becomes empty: its last member stays
+        new_isr = target_isr if target_isr or self.elr_enabled else list(ps.isr)
+        leader = outcome.leader
+        if leader is not None and leader != ps.leader:
+            if leader in elr:
+                new_isr = [leader]
+                elr = [r for r in elr if r != leader]
+            elif outcome.unclean:
+                new_isr = [leader]
+        if outcome.unclean:
+            elr = []
+        lke = self._last_known_elr(ps, leader, new_isr)
+        if (leader, new_isr, elr, lke) == (ps.leader, ps.isr, ps.elr, ps.last_known_elr):
             return False
-        self.apply(t, ps, outcome.leader, new_isr, reason=reason, unclean=outcome.unclean)
+        self.apply(t, ps, leader, new_isr, reason=reason, unclean=outcome.unclean,
+                   elr=elr, last_known_elr=lke)
         return True
 
     def apply(
         self, t: Topic, ps: PartitionState, leader: int | None, isr: list[int], *,
-        reason: str, unclean: bool = False,
+        reason: str, unclean: bool = False, elr: list[int] | None = None,
+        last_known_elr: list[int] | None = None,
     ) -> None:
         """Commit a partition change record and let the brokers act on it."""
         previous = ps.leader
+        before = (list(ps.elr), list(ps.last_known_elr))
         ps.partition_epoch += 1
         ps.isr = list(isr)
+        ps.elr = list(elr or [])
+        ps.last_known_elr = list(last_known_elr or [])
         if leader != previous:
             lost = None
             if unclean and leader is not None:
@@ -319,20 +462,32 @@ class KRaftController:
                 "previous_leader": previous, "leader_epoch": ps.leader_epoch,
                 "isr": list(ps.isr), "election": "unclean" if unclean else reason,
             }
+            self._add_elr(data, ps, before)
             if unclean:
                 data["lost_offsets"] = lost
             self._record("leader_elected", data)
         else:
-            self._record("isr_changed", {
+            changed: dict[str, object] = {
                 "topic": t.name, "partition": ps.partition, "leader": leader,
                 "isr": list(ps.isr), "partition_epoch": ps.partition_epoch, "reason": reason,
-            })
+            }
+            self._add_elr(changed, ps, before)
+            self._record("isr_changed", changed)
         self.propagate(t, ps)
         self._replication.update_hw_mode(t, ps)
         self._replication.replicate(t, ps)
         self._replication.maybe_increment_hw(t, ps)
         self._replication.arm_isr_expiration()
         self.arm_leader_balance()
+
+    @staticmethod
+    def _add_elr(data: dict[str, object], ps: PartitionState,
+                 before: tuple[list[int], list[int]]) -> None:
+        """Name the ELR and last known ELR in an event when they are set or change, as a
+        ``PartitionChangeRecord`` carries them only then."""
+        if ps.elr or ps.last_known_elr or before != (ps.elr, ps.last_known_elr):
+            data["elr"] = list(ps.elr)
+            data["last_known_elr"] = list(ps.last_known_elr)
 
     # ------------------------------------------------------ leader balance
     def arm_leader_balance(self) -> None:
@@ -382,12 +537,17 @@ class KRaftController:
         if any(b not in ps.isr and not self.is_active_broker(b) for b in new_isr):
             return False
         t = self._topics[ps.topic]
+        before = (list(ps.elr), list(ps.last_known_elr))
         ps.partition_epoch += 1
+        ps.elr = self.target_elr(t, ps, new_isr)
+        ps.last_known_elr = []
         ps.isr = list(new_isr)
-        self._record("isr_changed", {
+        data: dict[str, object] = {
             "topic": ps.topic, "partition": ps.partition, "leader": leader,
             "isr": list(ps.isr), "partition_epoch": ps.partition_epoch, "reason": reason,
-        })
+        }
+        self._add_elr(data, ps, before)
+        self._record("isr_changed", data)
         self.propagate(t, ps)
         return True
 

@@ -298,6 +298,14 @@ class GroupIdNotFoundError(KafkaError):
     description = "The group id does not exist."
 
 
+class GroupSubscribedToTopicError(KafkaError):
+    """OffsetDelete for a topic the group's members subscribe to."""
+
+    errno = 86
+    description = ("Deleting offsets of a topic is forbidden while the consumer group is "
+                   "actively subscribed to it.")
+
+
 class FencedInstanceIdError(KafkaError):
     """Another consumer with the same ``group.instance.id`` took over this member."""
 

@@ -8,9 +8,10 @@ replication as it happens on the simulated clock.
 * ``kill`` is a crash: the process stops at once, keeping its log on disk. Its
   partitions keep it as leader until the controller fences it, when its session
   times out (up to ``broker.session.timeout.ms`` after its last heartbeat).
-* ``restart`` starts a crashed or shut-down broker: it registers again, each of its
-  replicas truncates where it diverges from the current leader and catches up, and it
-  rejoins the ISRs.
+* ``restart`` starts a crashed or shut-down broker. It registers again once the
+  controller accepts it (not while the old incarnation's session is valid, see
+  :mod:`engine.core.controller`); then each of its replicas truncates where it diverges
+  from the current leader and catches up, and it rejoins the ISRs.
 * ``shutdown`` is a controlled shutdown: leadership moves away and the broker leaves
   every ISR before it stops, so no request sees a dead leader.
 * ``cut``/``isolate`` keep the broker running but stop its traffic with the other
@@ -48,6 +49,8 @@ class Faults:
         self._clock = clock
         self._journal = journal
         self._check = check_broker
+        self._clean_stops: set[int] = set()
+        """Brokers whose last stop was a controlled shutdown."""
 
     def _record(self, kind: str, data: dict[str, object]) -> None:
         self._journal.record(self._clock.now_ms, kind, data)
@@ -63,31 +66,35 @@ class Faults:
 
     def kill(self, broker: object) -> None:
         b = self._check(broker)
-        if not self._network.is_running(b):
+        if not self._network.process_running(b):
             raise ValueError(f"broker {b} is not running")
         self._replication.refresh_caught_up()
+        self._controller.abandon_registration(b)
+        self._clean_stops.discard(b)
         self._network.stop(b)
         self._record("broker_killed", {"broker": b})
         self._settle()
 
     def restart(self, broker: object) -> None:
         b = self._check(broker)
-        if self._network.is_running(b):
+        if self._network.process_running(b):
             raise ValueError(f"broker {b} is already running")
-        self._network.start(b)
+        self._network.begin_start(b)
         self._record("broker_restarted", {"broker": b})
         self._controller.check_quorum()
-        if self._controller.active is not None and self._controller.hears(b):
-            self._controller.register(b)
+        self._controller.start_incarnation(b, clean=b in self._clean_stops)
         self._settle()
 
     def shutdown(self, broker: object) -> None:
         b = self._check(broker)
-        if not self._network.is_running(b):
+        if not self._network.process_running(b):
             raise ValueError(f"broker {b} is not running")
         self._replication.refresh_caught_up()
-        if self._controller.active is not None and self._controller.hears(b):
-            self._controller.controlled_shutdown(b)
+        self._controller.abandon_registration(b)
+        self._clean_stops.add(b)
+        c = self._controller
+        if self._network.is_running(b) and c.active is not None and c.hears(b):
+            c.controlled_shutdown(b)
         self._network.stop(b)
         self._record("broker_shutdown", {"broker": b})
         self._settle()

@@ -1,8 +1,9 @@
 """One partition's replication state: its registration and its replicas' logs.
 
 The registration is what the KRaft controller stores for a partition (Kafka's
-``PartitionRegistration``): the replica list, the leader, the leader epoch, the ISR
-and the partition epoch. Beside it the engine keeps every replica's log (one
+``PartitionRegistration``): the replica list, the leader, the leader epoch, the ISR,
+the eligible leader replicas (ELR, KIP-966) and the last known ELR, and the partition
+epoch. Beside it the engine keeps every replica's log (one
 :class:`~engine.core.log.PartitionLog` per broker) and, for the leader's bookkeeping,
 when each follower was last caught up (Kafka's ``Replica.lastCaughtUpTimeMs``).
 """
@@ -19,7 +20,8 @@ class PartitionState:
     """A partition's registration plus its replicas' logs (engine-internal)."""
 
     __slots__ = (
-        "belief", "isr", "last_caught_up_ms", "leader", "leader_epoch", "logs", "partition",
+        "belief", "elr", "isr", "last_caught_up_ms", "last_known_elr", "leader", "leader_epoch",
+        "logs", "partition",
         "partition_epoch", "remote_leo", "replicas", "single", "topic",
     )
 
@@ -34,6 +36,10 @@ class PartitionState:
         self.leader_epoch = 0
         self.partition_epoch = 0
         self.isr: list[int] = list(replicas)
+        self.elr: list[int] = []
+        """Eligible leader replicas: left the ISR while it was below min.insync.replicas."""
+        self.last_known_elr: list[int] = []
+        """Kafka 4.x keeps the last leader here when the ISR becomes empty."""
         self.logs: dict[int, PartitionLog] = {}
         for b in replicas:
             log = PartitionLog(topic, partition)

@@ -1,7 +1,8 @@
 """Replica placement, as the KRaft controller's ``StripedReplicaPlacer`` does it.
 
 Kafka 4.x places the replicas of new partitions with
-``metadata/.../placement/StripedReplicaPlacer.java`` (identical in 4.0.0 and 4.1.0).
+``metadata/.../placement/StripedReplicaPlacer.java`` (the algorithm is identical in 4.0.0,
+4.1.0 and 4.4.0; the error texts here are 4.4.0's, which mention cordoned log directories).
 With no racks, all brokers sit in one rack and the algorithm reduces to this:
 
 * The brokers are sorted by id, and a random start offset is drawn.
@@ -126,10 +127,11 @@ def _placer_error(replication_factor: int, num_unfenced: int, num_total: int) ->
         return (f"Invalid replication factor {replication_factor}: "
                 "the replication factor must be positive.")
     if num_unfenced == 0:
-        return "All brokers are currently fenced."
+        return "All brokers are currently fenced, or have all their log directories cordoned."
     if replication_factor > num_total:
         return (f"The target replication factor of {replication_factor} cannot be reached "
-                f"because only {num_total} broker(s) are registered.")
+                f"because only {num_total} broker(s) are registered or some brokers have all "
+                "their log directories cordoned.")
     return None
 
 
@@ -176,7 +178,8 @@ def place_replicas(
       non-positive value.`` for partitions <= 0 (rf is checked first), and the placer's
       errors prefixed with ``Unable to replicate the partition <rf> time(s): `` (e.g.
       ``... The target replication factor of 3 cannot be reached because only 1
-      broker(s) are registered.``).
+      broker(s) are registered or some brokers have all their log directories
+      cordoned.``).
     * CreatePartitions (> 0): the placer's text alone, as the controller does not wrap it.
 
     Callers resolve the ``-1`` ("broker default") values before calling. Nothing is

@@ -59,9 +59,10 @@ class PartitionDescription(NamedTuple):
     ``leader`` is ``None`` when the partition has no leader (``kafka-topics`` prints
     ``Leader: none``). The offsets are the leader's (its last leader's while it has
     none); ``replica_log_end_offsets`` gives each replica's log end offset, in the order
-    of ``replicas``. ``elr`` and ``last_known_elr`` stay empty: the engine does not model
-    eligible leader replicas, as Kafka 4.0 with ELR off (by-name describe prints them
-    empty). ``min_insync_replicas`` is the topic's configured value, which is what
+    of ``replicas``. ``elr`` and ``last_known_elr`` are the eligible leader replicas and
+    the last known ELR (KIP-966; always empty on a cluster made with
+    ``eligible_leader_replicas=False``); the repr leaves them out while they are empty.
+    ``min_insync_replicas`` is the topic's configured value, which is what
     ``kafka-topics --under-min-isr-partitions`` compares with.
     """
 
@@ -75,16 +76,15 @@ class PartitionDescription(NamedTuple):
     leader_epoch: int = 0
     replica_log_end_offsets: tuple[int, ...] = ()
     min_insync_replicas: int = 1
+    elr: tuple[int, ...] = ()
+    """Eligible leader replicas (KIP-966)."""
+    last_known_elr: tuple[int, ...] = ()
+    """Kafka 4.x's last known leader, kept while the ISR is empty."""
 
-    @property
-    def elr(self) -> tuple[int, ...]:
-        """Eligible leader replicas: always empty, the engine does not model ELR."""
-        return ()
-
-    @property
-    def last_known_elr(self) -> tuple[int, ...]:
-        """Last known ELR: always empty, the engine does not model ELR."""
-        return ()
+    def __repr__(self) -> str:
+        fields = [f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True)
+                  if value != () or name not in ("elr", "last_known_elr")]
+        return f"PartitionDescription({', '.join(fields)})"
 
     @property
     def under_replicated(self) -> bool:

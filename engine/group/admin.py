@@ -5,11 +5,14 @@ with no members, not as an error; the protocol and the members' assignments are 
 reported while the group is ``Stable``); ``describe_offsets`` gives the rows of
 ``kafka-consumer-groups --describe`` (committed offset, log end offset, lag, owner);
 ``delete_group`` refuses a group with members (``GroupNotEmptyError``, "The group is not
-empty."); ``alter_offsets`` commits as an admin client does, which the coordinator only
-accepts while the group has no members. The log end offset is the high watermark: what
+empty."); ``delete_offsets`` answers like OffsetDelete (per partition: deleted,
+``UnknownTopicOrPartitionError`` or ``GroupSubscribedToTopicError``); ``alter_offsets``
+commits as an admin client does, which the coordinator only accepts while the group has
+no members. The log end offset is the high watermark: what
 ``ListOffsets(latest)`` returns to a ``read_uncommitted`` client.
 
-Journal event: ``group_deleted`` [group] (after tombstones for its offsets and metadata).
+Journal events: ``group_deleted`` [group] (after tombstones for its offsets and metadata);
+``offsets_deleted`` [group, partitions] (after their tombstones).
 """
 
 from __future__ import annotations
@@ -17,10 +20,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from engine.core.errors import GroupIdNotFoundError, GroupNotEmptyError
+from engine.core.errors import (
+    GroupIdNotFoundError,
+    GroupNotEmptyError,
+    GroupSubscribedToTopicError,
+    KafkaError,
+    UnknownTopicOrPartitionError,
+)
 from engine.core.records import TopicPartition
-from engine.group.coordinator import check_group_id
+from engine.group.coordinator import check_group_id, tp_list
+from engine.group.listorder import shard_order, shards_order
 from engine.group.offsets import OffsetsCoordinator
+from engine.group.offsets_topic import OFFSETS_TOPIC
 from engine.group.state import GroupState, OffsetAndMetadata
 
 S = GroupState
@@ -77,12 +88,35 @@ class PartitionOffsets(NamedTuple):
 class GroupCoordinator(OffsetsCoordinator):
     """Classic groups, committed offsets and the admin view of both: ``cluster.groups``."""
 
-    def list_groups(self, states: list[str] | None = None) -> list[GroupListing]:
-        """ListGroups: every live group, sorted by id, optionally filtered by state."""
+    def list_groups(self, states: list[str] | None = None, *,
+                    response_order: bool = False) -> list[GroupListing]:
+        """ListGroups: every live group, optionally filtered by state; sorted by id, or
+        with ``response_order`` in the order Kafka's brokers answer (see
+        :mod:`engine.group.listorder`)."""
         wanted = None if states is None else {s.lower() for s in states}
+        ids = self._response_order() if response_order else sorted(self._groups)
         return [GroupListing(g.group_id, g.protocol_type or "", g.state.value)
-                for gid, g in sorted(self._groups.items())
+                for g in (self._groups[gid] for gid in ids)
                 if g.state is not S.DEAD and (wanted is None or g.state.value.lower() in wanted)]
+
+    def _response_order(self) -> list[str]:
+        """Group ids as the brokers list them: by broker id, shard, then shard table."""
+        by_shard: dict[int, list[str]] = {}
+        for group_id in self._groups:  # insertion order, as the shards' tables saw it
+            by_shard.setdefault(self.offsets_topic.partition_for(group_id), []).append(group_id)
+        led: dict[int | None, list[int]] = {}  # each broker's shards (all, for the table size)
+        for shard in range(self.offsets_topic.num_partitions):
+            leader = None
+            if self.offsets_topic.exists():
+                replicas = self._cluster.replicas(OFFSETS_TOPIC, shard)
+                leader = next((r.broker for r in replicas if r.is_leader), None)
+            led.setdefault(leader, []).append(shard)
+        ordered: list[str] = []
+        for leader in sorted(led, key=lambda b: (b is None, b or 0)):
+            for shard in shards_order(OFFSETS_TOPIC, led[leader]):
+                if shard in by_shard:
+                    ordered.extend(shard_order(by_shard[shard], self._shard_peaks.get(shard, 0)))
+        return ordered
 
     def group_state(self, group_id: str) -> str:
         group = self._groups.get(group_id)
@@ -177,6 +211,45 @@ class GroupCoordinator(OffsetsCoordinator):
         self.offsets_topic.append_group(group_id, None)
         del self._groups[group_id]
         self._record("group_deleted", {"group": group_id})
+
+    def delete_offsets(self, group_id: str, partitions: list[TopicPartition]
+                       ) -> dict[TopicPartition, KafkaError | None]:
+        """OffsetDelete: forget the group's committed offsets of ``partitions``.
+
+        The group must exist (``GroupIdNotFoundError``) and, while it has members, be a
+        consumer group (``GroupNotEmptyError``); each partition then gets ``None`` (done,
+        also when nothing was committed), ``UnknownTopicOrPartitionError`` (no such
+        partition) or ``GroupSubscribedToTopicError`` (a member subscribes to its topic).
+        """
+        check_group_id(group_id)
+        self.find_coordinator(group_id)
+        group = self._groups.get(group_id)
+        if group is None or group.state is S.DEAD:
+            raise GroupIdNotFoundError()
+        subscribed: set[str] | None = set()
+        if group.state is not S.EMPTY:
+            subscribed = group.subscribed_topics()
+            if subscribed is None:
+                raise GroupNotEmptyError()
+        results: dict[TopicPartition, KafkaError | None] = {}
+        gone: dict[TopicPartition, None] = {}
+        for tp in sorted(set(partitions)):
+            if (not self._cluster.has_topic(tp.topic)
+                    or not 0 <= tp.partition < self._cluster.num_partitions(tp.topic)):
+                results[tp] = UnknownTopicOrPartitionError()
+            elif tp.topic in subscribed:
+                results[tp] = GroupSubscribedToTopicError()
+            else:
+                results[tp] = None
+                if tp in group.offsets:
+                    gone[tp] = None
+        if gone:
+            self.offsets_topic.append_offsets(group_id, gone)
+            for tp in gone:
+                del group.offsets[tp]
+            self._record("offsets_deleted", {"group": group_id,
+                                             "partitions": tp_list(list(gone))})
+        return results
 
     def alter_offsets(self, group_id: str,
                       offsets: Mapping[Any, Any]) -> dict[TopicPartition, OffsetAndMetadata]:

@@ -74,7 +74,7 @@ from engine.core.errors import (
     UnknownMemberIdError,
 )
 from engine.core.records import TopicPartition
-from engine.group.offsets_topic import OffsetsTopic
+from engine.group.offsets_topic import OFFSETS_TOPIC, OffsetsTopic
 from engine.group.state import (
     Group,
     GroupState,
@@ -122,7 +122,12 @@ class ClassicGroupCoordinator:
         self._groups: dict[str, Group] = {}
         self.offsets_topic = OffsetsTopic(cluster)
         self._retention_timer_armed = False
+        #: (group, member) sessions re-armed while no broker coordinated the group.
+        self._sessions_held: set[tuple[str, str]] = set()
         self._client_sequence = 0
+        #: the most groups each ``__consumer_offsets`` partition ever held at once (the
+        #: size of Kafka's per-shard group table, which fixes the ListGroups order).
+        self._shard_peaks: dict[int, int] = {}
 
     def next_client_sequence(self) -> int:
         """The next ``n`` for a default ``client.id`` of ``consumer-<group>-<n>`` (from 1)."""
@@ -182,6 +187,18 @@ class ClassicGroupCoordinator:
         leader = self.offsets_topic.coordinator_for(group_id)
         return leader is None or leader not in self._cluster.live_brokers
 
+    def _coordinator_loaded_ms(self, group_id: str) -> int:
+        """When the current leader of the group's ``__consumer_offsets`` partition was
+        elected (it loaded the group then); 0 when the journal has no such election."""
+        partition = self.offsets_topic.partition_for(group_id)
+        leader = self.offsets_topic.coordinator_for(group_id)
+        for event in reversed(self._cluster.journal.of_kind("leader_elected")):
+            data = event.data
+            if (data.get("topic") == OFFSETS_TOPIC and data.get("partition") == partition
+                    and data.get("leader") == leader):
+                return event.time_ms
+        return 0
+
     def _arm_retention(self) -> None:
         if self._retention_timer_armed:
             return
@@ -202,6 +219,9 @@ class ClassicGroupCoordinator:
         if group is None and create:
             group = Group(group_id, state_timestamp_ms=self.now_ms)
             self._groups[group_id] = group
+            shard = self.offsets_topic.partition_for(group_id)
+            held = sum(self.offsets_topic.partition_for(g) == shard for g in self._groups)
+            self._shard_peaks[shard] = max(self._shard_peaks.get(shard, 0), held)
             self._record("group_created", {
                 "group": group_id, "partition": self.offsets_topic.partition_for(group_id),
                 "coordinator": self.offsets_topic.coordinator_for(group_id)})
@@ -609,7 +629,21 @@ class ClassicGroupCoordinator:
         if self.coordinator_down(group_id):
             # A crashed coordinator expires no one; the next one starts the session anew.
             self._reschedule_heartbeat(group, member)
+            self._sessions_held.add((group_id, member_id))
             return
+        if (group_id, member_id) in self._sessions_held:
+            self._sessions_held.discard((group_id, member_id))
+            # Kafka's GroupMetadataManager.onLoaded restarts every member's session when
+            # the new coordinator loads the group: at its election, not at our last re-arm.
+            loaded_ms = self._coordinator_loaded_ms(group_id)
+            if loaded_ms > member.last_heartbeat_ms:
+                remaining = loaded_ms + member.session_timeout_ms - self.now_ms
+                if remaining > 0:
+                    member.last_heartbeat_ms = loaded_ms
+                    member.heartbeat_timer = self._cluster.clock.call_later(
+                        remaining, lambda: self._expire_heartbeat(group_id, member_id),
+                        name=f"group:{group_id}:session:{member_id}")
+                    return
         if member.awaiting_join is not None or member.awaiting_sync is not None:
             self._reschedule_heartbeat(group, member)  # parked requests keep it alive
             return

@@ -346,9 +346,10 @@ def _show_isr(isr: Any) -> str:
         "The new leader is the first broker in `replicas` order that is still in the ISR; "
         "with unclean leader election off (the default), a broker outside the ISR never "
         "becomes leader.",
-        "Kafka never empties an ISR: when the crashed broker was its only member, the ISR "
-        "stays `[crashed]` and the partition has no leader (`None`) until that broker "
-        "returns.",
+        "When the crashed broker was the ISR's only member, Kafka 4.x (with eligible leader "
+        "replicas, on by default since 4.1) empties the ISR: the partition has no leader "
+        "(`None`) and ISR `[]`, and remembers the crashed broker as an *eligible leader "
+        "replica* until it returns.",
     ),
 )
 def q3(cluster: Cluster, predict_after_crash: Any) -> str:

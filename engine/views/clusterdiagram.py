@@ -3,7 +3,7 @@
 :func:`cluster_diagram` draws a box per broker (the active controller is named in the
 title; a broker that is down or fenced says so), and inside it one node per replica of
 the topic the broker holds: the partition, its role (leader, or a follower in or out of
-the ISR; "no leader" while the partition has none), and its log end offset (LEO) and
+the ISR or the ELR; "no leader" while the partition has none), and its log end offset (LEO) and
 high watermark (HW) as that broker knows them, one partition under the other. It reads
 only the cluster's public state (``describe_topic``, ``replicas``, ``describe_brokers``,
 ``controller_id``), so the DOT text is deterministic.
@@ -59,6 +59,8 @@ def cluster_diagram(cluster: Cluster, topic: str) -> Diagram:
                 role, fill = "leader", LEADER_FILL
             elif r.in_isr:
                 role, fill = f"{follower}, in ISR", IN_SYNC_FILL
+            elif r.broker in pd.elr:  # an eligible leader replica (KIP-966)
+                role, fill = f"{follower}, in ELR", OUT_OF_SYNC_FILL
             else:
                 role, fill = f"{follower}, not in ISR", OUT_OF_SYNC_FILL
             label = (f"{topic}-{pd.partition}\n{role}\n"

@@ -154,3 +154,68 @@ def test_parse_errors_escape_main_as_in_kafka(cluster: Cluster) -> None:
     assert bad_number.exit_code == 0
     assert bad_number.stdout == ("\nError: Executing consumer group command failed due to Cannot "
                                  "parse argument 'x' of option to-offset\n")
+
+
+def test_reset_offsets_export_prints_kafkas_csv(cluster: Cluster) -> None:
+    result = run(cluster, f"{G} --reset-offsets --group g --topic t --to-earliest --export "
+                          "--dry-run")
+    assert result.stdout == "t,1,0\nt,0,0\n\n" and result.exit_code == 0  # HashMap order
+    several = run(cluster, f"{G} --reset-offsets --group g --group h --topic t:1 --to-latest "
+                           "--export --dry-run")
+    assert several.stdout == "g,t,1,3\nh,t,1,3\n\n"
+
+
+def test_reset_offsets_export_execute_commits(cluster: Cluster) -> None:
+    result = run(cluster, f"{G} --reset-offsets --group g --topic t:0 --to-offset 1 --export "
+                          "--execute")
+    assert result.stdout == "t,0,1\n\n"
+    assert cluster.groups.committed("g")[TopicPartition("t", 0)].offset == 1
+
+
+def test_delete_offsets_of_a_partition(cluster: Cluster) -> None:
+    result = run(cluster, f"{G} --delete-offsets --group g --topic t:0")
+    assert result.stdout == ("Request succeeded for deleting offsets from group g.\n\n"
+                             "TOPIC           PARTITION  STATUS         \n"
+                             "t               0          Successful     \n")
+    assert result.exit_code == 0
+    assert list(cluster.groups.committed("g")) == [TopicPartition("t", 1)]
+    (event,) = cluster.journal.of_kind("offsets_deleted")
+    assert event.data["group"] == "g"
+
+
+def test_delete_offsets_errors(cluster: Cluster) -> None:
+    digest = cluster.journal.digest()
+    missing = run(cluster, f"{G} --delete-offsets --group nope --topic t:0")
+    assert missing.stdout == (
+        "\nError: The group id does not exist.\n\n"
+        "TOPIC           PARTITION  STATUS         \n"
+        "t               0          Error: org.apache.kafka.common.errors."
+        "GroupIdNotFoundException: The group id does not exist.\n")
+    unknown = run(cluster, f"{G} --delete-offsets --group g --topic t:7 --topic other")
+    assert unknown.stdout.splitlines() == [
+        "", "Error: Encountered some partition-level error, see the follow-up details.", "",
+        "TOPIC           PARTITION  STATUS         ",
+        "other           -          Error: org.apache.kafka.common.errors."
+        "UnknownTopicOrPartitionException: This server does not host this topic-partition.",
+        "t               7          Error: org.apache.kafka.common.errors."
+        "UnknownTopicOrPartitionException: This server does not host this topic-partition."]
+    assert len(cluster.groups.committed("g")) == 2
+    assert cluster.journal.digest() == digest  # nothing was deleted
+    usage = run(cluster, f"{G} --delete-offsets --group g")
+    assert usage.exit_code == 1 and usage.stderr.startswith(
+        "Option [delete-offsets] takes the following options: [topic], [group]\n")
+
+
+def test_delete_offsets_of_a_subscribed_topic_is_refused() -> None:
+    cluster = Cluster(configs={"group.initial.rebalance.delay.ms": "0"})
+    cluster.create_topic("t")
+    consumer = cluster.consumer("t", group_id="g", auto_offset_reset="earliest")
+    consumer.poll(1000)
+    consumer.commit({TopicPartition("t", 0): 0})
+    result = run(cluster, f"{G} --delete-offsets --group g --topic t")
+    assert result.stdout.splitlines()[1] == ("Error: Encountered some partition-level error, "
+                                             "see the follow-up details.")
+    assert result.stdout.splitlines()[-1].endswith(
+        "GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the "
+        "consumer group is actively subscribed to it.")
+    assert TopicPartition("t", 0) in cluster.groups.committed("g")

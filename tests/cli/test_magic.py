@@ -43,6 +43,7 @@ def test_run_cell_prints_and_keeps_results(capsys: pytest.CaptureFixture[str]) -
     out, err = capsys.readouterr()
     assert out == "Created topic t.\n"
     assert err.startswith("lis is not a recognized option\n")
+    assert err.endswith("\n[course] exit code 1\n") and err.count("[course] exit code") == 1
     assert [r.exit_code for r in results] == [0, 1] and magic.last_results == results
     assert cluster.has_topic("t")
 
@@ -88,3 +89,29 @@ def test_prompted_command_lines() -> None:
         CellCommand("$ kafka-topics --list"),
         CellCommand("$ kafka-console-producer --topic t", ("a",)),
     ]
+
+
+def test_exit_code_line_only_after_a_failure() -> None:
+    assert magic.exit_code_line(0) == ""
+    assert magic.exit_code_line(1) == "[course] exit code 1\n"
+
+
+def test_a_successful_cell_shows_no_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    engine.cli.use(Cluster())
+    magic.run_cell("kafka-topics --bootstrap-server localhost:9092 --create --topic t\n"
+                   "kafka-topics --bootstrap-server localhost:9092 --list")
+    out, err = capsys.readouterr()
+    assert out == "Created topic t.\nt\n" and "exit code" not in err
+
+
+def test_the_exit_code_line_follows_each_failed_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    engine.cli.use(Cluster())
+    magic.run_cell("kafka-topics --bootstrap-server localhost:9092 --describe --topic nope\n"
+                   "kafka-topics --bootstrap-server localhost:9092 --create --topic t\n"
+                   "kafka-topics --zookeeper localhost:2181 --list")
+    err = capsys.readouterr().err
+    assert err.count("[course] exit code 1\n") == 2
+    assert err.index("[course] exit code") > err.index("Topic 'nope' does not exist")
+    hint, code = err.rstrip("\n").splitlines()[-2:]
+    assert hint.startswith("[course hint]") and code == "[course] exit code 1"

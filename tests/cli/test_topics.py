@@ -78,7 +78,7 @@ ERRORS = [
     (f"{K} --create --topic x --replication-factor 4", 1,
      "Error while executing topic command : Unable to replicate the partition 4 time(s): The "
      "target replication factor of 4 cannot be reached because only 3 broker(s) are "
-     "registered.\n", "stdout"),
+     "registered or some brokers have all their log directories cordoned.\n", "stdout"),
     (f"{K} --create --topic x --partitions 0", 1,
      "Error while executing topic command : The partitions must be greater than 0\n", "stdout"),
     (f"{K} --create --topic x --partitions abc", 1,

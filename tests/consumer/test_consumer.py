@@ -251,3 +251,22 @@ def test_three_brokers_with_replicated_topics() -> None:
         consumer.commit()
     assert cluster.groups.total_lag("g") == 0
     assert cluster.describe_topic("__consumer_offsets").replication_factor == 3
+
+
+def test_commits_carry_the_leader_epoch_of_the_last_record() -> None:
+    cluster = new_cluster(partitions=1)
+    consumer = cluster.consumer("t", group_id="g", enable_auto_commit=False,
+                                auto_offset_reset="earliest")
+    consumer.poll(5000)
+    consumer.commit()  # nothing consumed: the reset position has no epoch
+    assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == -1
+    cluster.produce("t", "a")
+    consumer.poll(5000)
+    consumer.commit()
+    assert cluster.groups.committed("g")[TP("t", 0)][:1] == (1,)
+    assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == 0
+    consumer.seek(TP("t", 0), 0)  # a seek forgets the epoch, as Kafka's does
+    consumer.commit()
+    assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == -1
+    consumer.commit({TP("t", 0): 1})  # explicit offsets carry none either
+    assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == -1

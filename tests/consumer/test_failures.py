@@ -35,6 +35,44 @@ def leader(cluster: Cluster, partition: int = 0, topic: str = "t") -> int | None
     return cluster.describe_topic(topic).partitions[partition].leader
 
 
+def registration_due_ms(cluster: Cluster, broker: int) -> int:
+    """When the controller will accept the restarted ``broker``, as its last refusal says:
+    the broker retries every ``broker.heartbeat.interval.ms``, and the first retry after
+    the old incarnation's session expired (``session_expires_ms``) is accepted."""
+    refused = [e for e in cluster.journal.of_kind("broker_registration_refused")
+               if e.data["broker"] == broker][-1]
+    interval = int(cluster.broker_config("broker.heartbeat.interval.ms"))
+    expires = refused.data["session_expires_ms"]
+    return refused.time_ms + ((expires - refused.time_ms) // interval + 1) * interval
+
+
+def registered_ms(cluster: Cluster, broker: int, after_seq: int) -> int | None:
+    """When ``broker`` registered, if it did after journal event ``after_seq``."""
+    return next((e.time_ms for e in cluster.journal.since(after_seq)
+                 if e.kind == "broker_registered" and e.data["broker"] == broker), None)
+
+
+def poll_until_registered(cluster: Cluster, consumer: Any,
+                          broker: int) -> tuple[list[tuple[int, bytes]], int]:
+    """Restart ``broker`` and poll, a second at a time as an application does, until the
+    controller accepts its registration: what the polls returned, and when it registered.
+
+    Meanwhile the broker runs but is fenced: it serves no client until it is registered."""
+    mark = cluster.journal.last_seq
+    cluster.restart_broker(broker)
+    got: list[tuple[int, bytes]] = []
+    for _ in range(60):
+        got += poll_values(consumer, 1)
+        back = registered_ms(cluster, broker, mark)
+        if back is not None:
+            assert [e for e in cluster.journal.since(mark)
+                    if e.kind == "broker_registration_refused"], "registered at once"
+            return got, back
+        assert [(b.running, b.fenced) for b in cluster.describe_brokers()
+                if b.broker_id == broker] == [(True, True)]
+    raise AssertionError(f"broker {broker} never registered")
+
+
 def test_killing_the_leader_mid_consume_loses_and_duplicates_nothing() -> None:
     cluster = replicated_cluster()
     for i in range(10):
@@ -120,16 +158,24 @@ def test_a_partition_with_no_leader_gives_nothing_and_the_others_flow() -> None:
 def test_a_failed_partition_is_retried_after_retry_backoff_ms() -> None:
     cluster = Cluster(brokers=3, seed=4)
     cluster.create_topic("t", partitions=1, replication_factor=1)
+    cluster.produce("t", "x", partition=0)
     consumer = cluster.consumer(group_id=None, retry_backoff_ms=250)
     consumer.assign([T0])
     consumer.seek(T0, 0)
     broker = leader(cluster)
     assert broker is not None
     cluster.kill_broker(broker)
+    mark = cluster.journal.last_seq
+    cluster.restart_broker(broker)  # refused until the crashed incarnation's session ends
+    back = registration_due_ms(cluster, broker)
+    cluster.advance(back - 125 - cluster.now_ms)  # half a backoff before it is back
     start = cluster.now_ms
     assert consumer.poll(0) == {}
-    cluster.restart_broker(broker)
-    cluster.produce("t", "x", partition=0)
+    (failed,) = events(cluster, "fetch_failed")
+    assert failed["error"] == "LeaderNotAvailableError"  # old one fenced, new one not yet in
+    cluster.advance(back - cluster.now_ms)
+    assert registered_ms(cluster, broker, mark) == back
+    assert leader(cluster) == broker
     assert consumer.poll(0) == {}  # still backing off: nothing asked yet
     records = consumer.poll(1000)
     assert [r.value for r in records[T0]] == [b"x"]
@@ -148,11 +194,13 @@ def test_poll_never_raises_when_a_whole_cluster_is_down() -> None:
     assert cluster.now_ms - start == 3000
     (lost,) = events(cluster, "coordinator_unavailable")
     assert lost["coordinator"] == 1 and lost["error"] == "KafkaConnectionError"
-    cluster.restart_broker(1)
+    got, back = poll_until_registered(cluster, consumer, 1)  # running, not serving yet
+    assert got == []
     cluster.produce("t", "b", partition=0)
     assert poll_values(consumer, 2) == [(0, b"b")]
-    (found,) = events(cluster, "coordinator_changed")
-    assert found["previous"] == 1 and found["coordinator"] == 1
+    (found,) = cluster.journal.of_kind("coordinator_changed")
+    assert found.data["previous"] == 1 and found.data["coordinator"] == 1
+    assert back <= found.time_ms <= back + consumer.config.ints["retry_backoff_ms"]
     assert cluster.groups.describe_group("g").state == "Stable"
 
 
@@ -213,7 +261,7 @@ def test_commit_times_out_with_kafkas_text_when_no_coordinator_comes_back() -> N
         consumer.commit()
     assert info.value.message == (
         "Timeout of 60000ms expired before successfully committing offsets "
-        "{t-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}}")
+        "{t-0=OffsetAndMetadata{offset=2, leaderEpoch=0, metadata=''}}")
     assert cluster.now_ms - start == 60000
     with pytest.raises(KafkaTimeoutError) as info:
         consumer.committed(T0)
@@ -250,10 +298,13 @@ def test_auto_commit_failures_are_journaled_once_and_retried() -> None:
     poll_values(consumer, 12)
     assert [e["error"] for e in events(cluster, "auto_commit_failed")] == [
         "CoordinatorNotAvailableError"]
-    cluster.restart_broker(1)
+    _, back = poll_until_registered(cluster, consumer, 1)
     poll_values(consumer, 1)
-    assert [e["offsets"] for e in events(cluster, "offsets_committed")] == [
-        [{"topic": "t", "partition": 0, "offset": 1, "metadata": ""}]]
+    assert len(events(cluster, "auto_commit_failed")) == 1  # still the same failure
+    (committed,) = cluster.journal.of_kind("offsets_committed")
+    assert committed.data["offsets"] == [
+        {"topic": "t", "partition": 0, "offset": 1, "metadata": ""}]
+    assert back <= committed.time_ms <= back + consumer.config.ints["retry_backoff_ms"]
 
 
 def test_a_group_member_does_not_auto_commit_while_its_coordinator_is_unknown() -> None:
@@ -265,7 +316,8 @@ def test_a_group_member_does_not_auto_commit_while_its_coordinator_is_unknown() 
     cluster.kill_broker(1)
     poll_values(consumer, 12)  # Kafka's poll() waits for the coordinator first
     assert events(cluster, "auto_commit_failed") == []
-    cluster.restart_broker(1)
+    poll_until_registered(cluster, consumer, 1)
+    assert events(cluster, "auto_commit_failed") == []
     poll_values(consumer, 6)
     assert consumer.committed(T0) == 1
 
@@ -335,10 +387,12 @@ def test_a_consumer_started_while_the_cluster_is_down_waits_without_raising() ->
     assert poll_values(consumer, 3) == []
     (lost,) = events(cluster, "coordinator_unavailable")
     assert lost["coordinator"] is None and lost["member_id"] == ""
-    cluster.restart_broker(1)
+    got, back = poll_until_registered(cluster, consumer, 1)
+    assert got == []
     assert poll_values(consumer, 5) == [(0, b"a")]
-    (found,) = events(cluster, "coordinator_changed")
-    assert found["previous"] is None and found["coordinator"] == 1
+    (found,) = cluster.journal.of_kind("coordinator_changed")
+    assert found.data["previous"] is None and found.data["coordinator"] == 1
+    assert back <= found.time_ms <= back + consumer.config.ints["retry_backoff_ms"]
 
 
 def test_a_controlled_shutdown_and_a_preferred_election_move_the_coordinator() -> None:
@@ -353,8 +407,14 @@ def test_a_controlled_shutdown_and_a_preferred_election_move_the_coordinator() -
     consumer.commit({T0: 0})
     assert cluster.now_ms == start
     away = cluster.groups.find_coordinator("g")
-    cluster.restart_broker(home)
-    cluster.advance(1000)
+    mark = cluster.journal.last_seq
+    cluster.restart_broker(home)  # refused while the stopped incarnation's session lasts
+    back = registration_due_ms(cluster, home)
+    cluster.advance(back - cluster.now_ms)
+    assert registered_ms(cluster, home, mark) == back
+    (created,) = events(cluster, "group_created")
+    offsets = cluster.describe_topic("__consumer_offsets").partitions[created["partition"]]
+    assert offsets.replicas[0] == home and home in offsets.isr  # caught up at once
     cluster.elect_leaders("preferred")
     consumer.commit({T0: 0})
     assert [(e["coordinator"], e["error"]) for e in events(cluster, "coordinator_unavailable")

@@ -268,7 +268,8 @@ def test_replication_factor_error_has_kafkas_text() -> None:
         Cluster().create_topic("t", partitions=1, replication_factor=3)
     assert info.value.message == (
         "Unable to replicate the partition 3 time(s): The target replication factor of 3 "
-        "cannot be reached because only 1 broker(s) are registered."
+        "cannot be reached because only 1 broker(s) are registered or some brokers have "
+        "all their log directories cordoned."
     )
 
 

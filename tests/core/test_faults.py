@@ -18,13 +18,15 @@ def test_each_fault_is_journaled() -> None:
     c.restart_broker(1)
     c.shutdown_broker(2)
     c.restart_broker(2)
+    c.advance(10_000)
     c.isolate_broker(3)
     c.heal()
     c.cut_link(1, 2)
     c.heal(1)
     kinds = [e.kind for e in c.journal]
     for kind in ("broker_killed", "broker_restarted", "broker_shutdown", "broker_isolated",
-                 "network_healed", "link_cut", "broker_registered", "broker_unfenced"):
+                 "network_healed", "link_cut", "broker_registered", "broker_unfenced",
+                 "broker_registration_refused"):
         assert kind in kinds, kind
 
 

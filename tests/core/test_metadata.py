@@ -52,7 +52,8 @@ def test_a_client_refreshes_its_metadata_after_not_leader_or_follower() -> None:
     md = c.produce("t", "a", partition=0, metadata=cache)
     old_leader = cache.current.leader_for("t", 0)  # type: ignore[union-attr]
     c.shutdown_broker(old_leader)
-    c.restart_broker(old_leader)  # alive, but no longer the leader of t-0
+    c.restart_broker(old_leader)
+    c.advance(10_000)  # registered again: alive, but no longer the leader of t-0
     md = c.produce("t", "b", partition=0, metadata=cache)
     assert md.offset == 1
     assert ("error", old_leader, "NotLeaderOrFollowerError") in cache.history

@@ -83,9 +83,11 @@ def test_single_unfenced_broker_matches_kafka() -> None:
 @pytest.mark.parametrize(
     ("brokers", "rf", "fenced", "message"),
     [
-        ([11, 10], 1, {11, 10}, "All brokers are currently fenced."),
+        ([11, 10], 1, {11, 10}, "All brokers are currently fenced, or have all their log "
+                                "directories cordoned."),
         ([11, 10], 3, set(), "The target replication factor of 3 cannot be reached because "
-                             "only 2 broker(s) are registered."),
+                             "only 2 broker(s) are registered or some brokers have all their "
+                             "log directories cordoned."),
         ([11, 10], 0, set(), "Invalid replication factor 0: the replication factor must be "
                              "positive."),
     ],
@@ -168,7 +170,8 @@ def test_rf_larger_than_brokers_create_topics_text() -> None:
         place_replicas([1], 1, 3, random.Random(0))
     assert info.value.message == (
         "Unable to replicate the partition 3 time(s): The target replication factor of 3 "
-        "cannot be reached because only 1 broker(s) are registered.")
+        "cannot be reached because only 1 broker(s) are registered or some brokers have "
+        "all their log directories cordoned.")
     assert info.value.errno == 38
 
 
@@ -176,7 +179,8 @@ def test_all_fenced_create_topics_text() -> None:
     with pytest.raises(InvalidReplicationFactorError) as info:
         place_replicas([1, 2], 1, 1, random.Random(0), fenced={1, 2})
     assert info.value.message == ("Unable to replicate the partition 1 time(s): "
-                                  "All brokers are currently fenced.")
+                                  "All brokers are currently fenced, or have all their "
+                                  "log directories cordoned.")
 
 
 @pytest.mark.parametrize("rf", [0, -2, -5])
@@ -199,7 +203,8 @@ def test_create_partitions_gets_the_placers_text_unwrapped() -> None:
     with pytest.raises(InvalidReplicationFactorError) as info:
         place_replicas([1, 2], 2, 3, random.Random(0), starting_partition=4)
     assert info.value.message == ("The target replication factor of 3 cannot be reached "
-                                  "because only 2 broker(s) are registered.")
+                                  "because only 2 broker(s) are registered or some "
+                                  "brokers have all their log directories cordoned.")
 
 
 def test_starting_partition_does_not_change_placement() -> None:

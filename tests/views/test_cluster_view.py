@@ -219,6 +219,19 @@ def test_close_stops_following() -> None:
     assert view.brokers[0]["status"] == "up"
 
 
+def test_a_lost_quorum_shows_no_active_controller() -> None:
+    c = engine.Cluster(brokers=3, seed=0)  # every broker is also a controller voter
+    c.create_topic("t", partitions=1, replication_factor=3)
+    view = ClusterView(c)
+    view.kill(1)
+    view.kill(2)
+    view.advance(20_000)
+    assert view.state["controller"] is None
+    assert "no active controller" in header_text(view.state)
+    assert 'data-controller="none"' in view.to_html()
+    assert "controller=None" in repr(view)
+
+
 # --- cluster.js in Chromium ---------------------------------------------------------------
 
 DRAWN = """
@@ -327,3 +340,4 @@ def test_clicking_kill_then_time_moves_the_leader(page: Any) -> None:
     restart = page.locator(f'.kc-broker[data-broker="{leader}"] .kc-restart')
     assert restart.is_enabled()
     assert not page.locator(f'.kc-broker[data-broker="{leader}"] .kc-kill').is_enabled()
+

@@ -59,6 +59,13 @@ def test_a_partition_without_leader_says_so() -> None:
         c.kill_broker(b)
     c.advance(10_000)
     src = cluster_diagram(c, "t").source
+    assert "no leader, in ELR" in src and "no leader, not in ISR" in src
+    c = Cluster(brokers=3, seed=0, controller="dedicated", eligible_leader_replicas=False)
+    c.create_topic("t", partitions=1, replication_factor=2)
+    for b in c.describe_topic("t").partitions[0].replicas:
+        c.kill_broker(b)
+    c.advance(10_000)
+    src = cluster_diagram(c, "t").source
     assert "no leader, in ISR" in src and "no leader, not in ISR" in src
 
 
