@@ -27,21 +27,32 @@ Writing a lab (``engine/labs/labNN.py``)
    :func:`records_by_partition`, the journal. Every check first runs
    :func:`verify_journal`, so logs edited behind the engine's back fail. Call learner
    code only through :func:`call_learner` (or catch ``NotImplementedError`` as "not
-   attempted"), and test learner strategies on a private cluster with cases the
-   notebook does not show, so that hard-coded answers fail.
+   attempted"), after :func:`require_function`, and test learner strategies on a
+   private cluster with cases the notebook does not show, so that hard-coded answers
+   fail. Shared graders: ``topic_spec_problems`` and ``other_overrides``
+   (``engine/labs/state.py``) for a topic to a spec; ``engine/labs/offsets.py`` for a
+   group's committed offsets.
 4. Write ``solutions/NN-<slug>.ipynb``: a "how labs work" cell first, then for each
    question a ``## Question N · <title>`` heading (``q.heading``; ``solution()``
    points there), an answer cell whose answer sits between ``### BEGIN SOLUTION`` and
    ``### END SOLUTION`` (text after ``BEGIN SOLUTION`` becomes the stub's message), and
    a ``qN.check()`` cell. Run ``python3 course.py labs`` and
    ``python3 course.py execute solutions/NN-<slug>.ipynb``.
-5. Add ``tests/labs/test_labNN.py``: the solution passes, the generated lab is "not
-   attempted", and at least two wrong answers per question get the right message.
+5. Add ``tests/labs/test_labNN.py`` on the helpers of ``tests/labs/checks.py``: the
+   solution passes (``run_solution``), the generated lab is "not attempted"
+   (``run_generated_lab``), and at least two wrong answers per question get the right
+   message (``verdict``).
 """
 
 from engine.labs.feedback import Feedback, Outcome
 from engine.labs.lab import Lab
-from engine.labs.question import Incorrect, NotAttempted, Question, call_learner
+from engine.labs.question import (
+    Incorrect,
+    NotAttempted,
+    Question,
+    call_learner,
+    require_function,
+)
 from engine.labs.state import (
     count_mismatches,
     duration,
@@ -64,6 +75,7 @@ __all__ = [
     "duration",
     "plural",
     "records_by_partition",
+    "require_function",
     "require_topic",
     "show",
     "verify_journal",

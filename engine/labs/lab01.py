@@ -27,14 +27,16 @@ from engine.core.murmur2 import murmur2, partition_for_key
 from engine.core.partitioner import Partitioner
 from engine.errors import KafkaError
 from engine.labs.lab import Lab
-from engine.labs.question import Incorrect, NotAttempted, call_learner
+from engine.labs.question import Incorrect, NotAttempted, call_learner, require_function
 from engine.labs.state import (
     count_mismatches,
     duration,
+    other_overrides,
     plural,
     records_by_partition,
     require_topic,
     show,
+    topic_spec_problems,
 )
 
 SEED = 1
@@ -114,13 +116,7 @@ def q1(cluster: Cluster) -> str:
     require_topic(cluster, PAYMENTS, missing="there is no topic `payments` in the lab's "
                   "cluster yet. Create it with `cluster.create_topic(...)`.")
     topic = cluster.describe_topic(PAYMENTS)
-    problems = []
-    if len(topic.partitions) != PAYMENTS_PARTITIONS:
-        problems.append(f"`payments` has {plural(len(topic.partitions), 'partition')}, "
-                        f"expected {PAYMENTS_PARTITIONS}")
-    if topic.replication_factor != PAYMENTS_REPLICATION_FACTOR:
-        problems.append(f"the replication factor is {topic.replication_factor}, expected "
-                        f"{PAYMENTS_REPLICATION_FACTOR}")
+    problems = topic_spec_problems(topic, PAYMENTS_PARTITIONS, PAYMENTS_REPLICATION_FACTOR)
     retention = cluster.topic_config(PAYMENTS).retention_ms
     if "retention.ms" not in topic.configs:
         problems.append(f"`retention.ms` is not set on the topic, so it keeps the default "
@@ -129,10 +125,9 @@ def q1(cluster: Cluster) -> str:
     elif retention != PAYMENTS_RETENTION_MS:
         problems.append(f"`retention.ms` is {retention} ({duration(retention)}), expected "
                         f"{PAYMENTS_RETENTION_MS} ({duration(PAYMENTS_RETENTION_MS)})")
-    extra = sorted(set(topic.configs) - {"retention.ms"})
+    extra = other_overrides(topic, "retention.ms")
     if extra:
-        problems.append("the spec sets only `retention.ms`, but the topic also overrides "
-                        + ", ".join(f"`{name}`" for name in extra))
+        problems.append(extra)
     if problems:
         raise Incorrect("; ".join(problems) + ".")
     return (f"`payments` has {PAYMENTS_PARTITIONS} partitions, each on "
@@ -165,9 +160,7 @@ def _prediction_cases() -> Iterator[tuple[str, int]]:
     ),
 )
 def q2(cluster: Cluster, predict_partition: Any) -> str:
-    if not callable(predict_partition):
-        raise Incorrect(f"`predict_partition` should be a function, got "
-                        f"{type(predict_partition).__name__}.")
+    require_function(predict_partition, "predict_partition")
     for key, n in _prediction_cases():
         what = f"predict_partition({key!r}, {n})"
         got = call_learner(predict_partition, key, n, what=what)

@@ -26,7 +26,7 @@ from typing import Any
 from engine.checker import AckHistory, check
 from engine.core.cluster import Cluster
 from engine.labs.lab import Lab
-from engine.labs.question import Incorrect, NotAttempted, call_learner
+from engine.labs.question import Incorrect, NotAttempted, call_learner, require_function
 from engine.labs.state import plural, require_topic
 
 SEED = 2
@@ -353,9 +353,7 @@ def _show_isr(isr: Any) -> str:
     ),
 )
 def q3(cluster: Cluster, predict_after_crash: Any) -> str:
-    if not callable(predict_after_crash):
-        raise Incorrect(f"`predict_after_crash` should be a function, got "
-                        f"{type(predict_after_crash).__name__}.")
+    require_function(predict_after_crash, "predict_after_crash")
     cases = 0
     for seed, crashes in CRASH_SCENARIOS:
         private = _crash_cluster(seed)

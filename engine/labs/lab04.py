@@ -29,7 +29,13 @@ from engine.checker.processing import (
 from engine.core.cluster import Cluster
 from engine.core.records import ConsumerRecord, TopicPartition
 from engine.labs.lab import Lab
-from engine.labs.question import Incorrect, NotAttempted
+from engine.labs.offsets import (
+    committed_offsets,
+    log_ends,
+    require_committed,
+    require_group_stopped,
+)
+from engine.labs.question import Incorrect, NotAttempted, require_function
 from engine.labs.state import plural, records_by_partition, require_topic
 
 SEED = 4
@@ -191,9 +197,7 @@ def _verdict(report: ProcessingReport, where: str) -> None:
     ),
 )
 def q1(cluster: Cluster, handle: Any) -> str:
-    if not callable(handle):
-        raise Incorrect(f"`handle` should be a function `handle(consumer, process)`, got "
-                        f"{type(handle).__name__}.")
+    require_function(handle, "handle", signature="handle(consumer, process)")
     require_topic(cluster, LEDGER)
     processed = ledger_processed(cluster)
     if not processed:
@@ -258,38 +262,16 @@ def _expected_rewind(cluster: Cluster) -> dict[int, int]:
 )
 def q2(cluster: Cluster) -> str:
     require_topic(cluster, INVOICES)
-    ends = {p.partition: p.high_watermark for p in cluster.describe_topic(INVOICES).partitions}
-    committed = {tp.partition: om.offset
-                 for tp, om in cluster.groups.fetch_offsets(REPORT_GROUP).items()
-                 if tp.topic == INVOICES}
-    if committed == ends and ends == dict(enumerate(INVOICE_COUNTS)):
+    ends = log_ends(cluster, INVOICES)
+    if (committed_offsets(cluster, REPORT_GROUP, INVOICES) == ends
+            and ends == dict(enumerate(INVOICE_COUNTS))):
         raise NotAttempted("the group `monthly-report` is still committed at the end of "
                            "every partition of `invoices`: a `seek()` alone does not change "
                            "that, only a commit does.")
-    state = cluster.groups.group_state(REPORT_GROUP)
-    if state not in ("Empty", "Dead"):
-        raise Incorrect(f"the group `monthly-report` is {state}, with a consumer still in it: "
-                        "close it, so that the report job's next run gets the partitions.")
+    require_group_stopped(cluster, REPORT_GROUP,
+                          so_that="the report job's next run gets the partitions")
     expected = _expected_rewind(cluster)
-    problems = []
-    for partition, want in expected.items():
-        got = committed.get(partition)
-        if got is None:
-            problems.append(f"partition {partition} has no committed offset")
-            continue
-        if got == want:
-            continue
-        start = cluster.describe_topic(INVOICES).partitions[partition].log_start_offset
-        if got < start:
-            problems.append(f"partition {partition} is committed at {got}, before its first "
-                            f"record (offset {start})")
-        else:
-            reread = ends[partition] - got
-            problems.append(f"partition {partition} is committed at {got}, so the next run "
-                            f"re-reads {plural(reread, 'record')}; expected {want} "
-                            f"({plural(ends[partition] - want, 'record')})")
-    if problems:
-        raise Incorrect("; ".join(problems) + ".")
+    require_committed(cluster, REPORT_GROUP, INVOICES, expected)
     shown = ", ".join(f"{p} → {o}" for p, o in expected.items())
     return (f"The group's committed offsets are {shown}: its next run re-reads the last "
             f"{REREAD} invoices of each partition, and all of partition 2, which has only 2.")

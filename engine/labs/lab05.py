@@ -20,7 +20,7 @@ from typing import Any
 from engine.core.cluster import Cluster
 from engine.core.errors import KafkaConnectionError
 from engine.labs.lab02 import ReplicatedLab
-from engine.labs.question import Incorrect, NotAttempted
+from engine.labs.question import Incorrect, NotAttempted, require_function
 
 SEED = 5
 """The lab cluster's seed: every learner sees the same cluster."""
@@ -117,9 +117,7 @@ def _call_find_leader(find_leader: Any, private: Cluster, bootstrap: list[int], 
     ),
 )
 def q1(cluster: Cluster, find_leader: Any) -> str:
-    if not callable(find_leader):
-        raise Incorrect(f"`find_leader` should be a function, got "
-                        f"{type(find_leader).__name__}.")
+    require_function(find_leader, "find_leader")
     cases = 0
     for seed, killed, advance_ms in DISCOVERY_SCENARIOS:
         private = _discovery_cluster(seed, killed, advance_ms)

@@ -28,7 +28,14 @@ from engine.cli import run as run_cli
 from engine.core.cluster import Cluster
 from engine.labs.lab import Lab
 from engine.labs.question import Incorrect, NotAttempted
-from engine.labs.state import plural, records_by_partition, require_topic, show
+from engine.labs.state import (
+    other_overrides,
+    plural,
+    records_by_partition,
+    require_topic,
+    show,
+    topic_spec_problems,
+)
 
 SEED = 7
 """The lab cluster's seed: every learner sees the same cluster."""
@@ -114,13 +121,7 @@ def q1(cluster: Cluster) -> str:
     require_topic(cluster, PAYMENTS, missing="there is no topic `payments` in the lab's "
                   "cluster yet. Create it with `kafka-topics ... --create`.")
     topic = cluster.describe_topic(PAYMENTS)
-    problems = []
-    if len(topic.partitions) != PAYMENTS_PARTITIONS:
-        problems.append(f"`payments` has {plural(len(topic.partitions), 'partition')}, "
-                        f"expected {PAYMENTS_PARTITIONS}")
-    if topic.replication_factor != PAYMENTS_REPLICATION_FACTOR:
-        problems.append(f"the replication factor is {topic.replication_factor}, expected "
-                        f"{PAYMENTS_REPLICATION_FACTOR}")
+    problems = topic_spec_problems(topic, PAYMENTS_PARTITIONS, PAYMENTS_REPLICATION_FACTOR)
     min_isr = topic.configs.get("min.insync.replicas")
     if min_isr is None:
         problems.append("`min.insync.replicas` is not set on the topic, so it keeps the "
@@ -128,10 +129,9 @@ def q1(cluster: Cluster) -> str:
                         "min.insync.replicas=...`)")
     elif str(min_isr) != str(PAYMENTS_MIN_ISR):
         problems.append(f"`min.insync.replicas` is {min_isr}, expected {PAYMENTS_MIN_ISR}")
-    extra = sorted(set(topic.configs) - {"min.insync.replicas"})
+    extra = other_overrides(topic, "min.insync.replicas")
     if extra:
-        problems.append("the spec sets only `min.insync.replicas`, but the topic also "
-                        "overrides " + ", ".join(f"`{name}`" for name in extra))
+        problems.append(extra)
     if problems:
         raise Incorrect("; ".join(problems) + ".")
     return (f"`payments` has {PAYMENTS_PARTITIONS} partitions on "

@@ -21,6 +21,12 @@ from engine.core.cluster import Cluster
 from engine.core.records import TopicPartition
 from engine.labs.lab import Lab
 from engine.labs.lab07 import cli_for
+from engine.labs.offsets import (
+    committed_offsets,
+    log_ends,
+    require_committed,
+    require_group_stopped,
+)
 from engine.labs.question import Incorrect, NotAttempted
 from engine.labs.state import plural, records_by_partition, require_topic
 
@@ -46,6 +52,7 @@ REREAD = 2
 AUDIT = "audit"
 AUDIT_FROM = "1970-01-01T00:05:00.000"
 AUDIT_FROM_MS = 5 * 60 * 1000
+STOPPED = "the group's next run starts at the committed offsets"
 """Question 3: ``audit`` must re-read every click from this moment (UTC) on."""
 
 
@@ -55,27 +62,18 @@ def _setup() -> Cluster:
     for minute in range(MINUTES):
         cluster.produce(CLICKS, value=f"click {minute}", key=USERS[minute % len(USERS)])
         cluster.advance(60_000)
-    ends = _ends(cluster)
+    ends = log_ends(cluster, CLICKS)
     cluster.groups.alter_offsets(DASHBOARD, {
         TopicPartition(CLICKS, p): ends[p] - behind for p, behind in enumerate(DASHBOARD_BEHIND)})
     for i in range(BURST):
         cluster.produce(CLICKS, value=f"burst {i}", key=BURST_USER)
         cluster.advance(10_000)
-    ends = _ends(cluster)
+    ends = log_ends(cluster, CLICKS)
     cluster.groups.alter_offsets(REPORTS, {
         TopicPartition(CLICKS, p): ends[p] - behind for p, behind in enumerate(REPORTS_BEHIND)})
     cluster.groups.alter_offsets(AUDIT, {TopicPartition(CLICKS, p): end
                                          for p, end in ends.items()})
     return cluster
-
-
-def _ends(cluster: Cluster) -> dict[int, int]:
-    return {p.partition: p.high_watermark for p in cluster.describe_topic(CLICKS).partitions}
-
-
-def _committed(cluster: Cluster, group: str) -> dict[int, int]:
-    return {tp.partition: om.offset for tp, om in cluster.groups.fetch_offsets(group).items()
-            if tp.topic == CLICKS}
 
 
 lab = Lab(8, "cli-consumer-groups", "The CLI: consumer groups", _setup)
@@ -128,29 +126,6 @@ def q1(cluster: Cluster, lagging_partition: object = None, lag: object = None) -
 
 
 # ------------------------------------------------------------------ question 2
-def _group_is_stopped(cluster: Cluster, group: str) -> None:
-    state = cluster.groups.group_state(group)
-    if state not in ("Empty", "Dead"):
-        raise Incorrect(f"the group `{group}` is {state}, with a consumer still in it: close "
-                        "it, so that the group's next run starts at the committed offsets.")
-
-
-def _compare(cluster: Cluster, group: str, expected: dict[int, int], what: str) -> None:
-    committed = _committed(cluster, group)
-    ends = _ends(cluster)
-    problems = []
-    for partition, want in expected.items():
-        got = committed.get(partition)
-        if got is None:
-            problems.append(f"partition {partition} has no committed offset")
-        elif got != want:
-            problems.append(f"partition {partition} is committed at {got}, so the next run "
-                            f"re-reads {plural(ends[partition] - got, 'record')}; expected "
-                            f"{want} ({what})")
-    if problems:
-        raise Incorrect("; ".join(problems) + ".")
-
-
 @lab.question(
     "Re-read the last records of every partition",
     hints=(
@@ -164,16 +139,16 @@ def _compare(cluster: Cluster, group: str, expected: dict[int, int], what: str) 
 )
 def q2(cluster: Cluster) -> str:
     require_topic(cluster, CLICKS)
-    ends = _ends(cluster)
+    ends = log_ends(cluster, CLICKS)
     setup = {p: ends[p] - behind for p, behind in enumerate(REPORTS_BEHIND)}
-    if _committed(cluster, REPORTS) == setup:
+    if committed_offsets(cluster, REPORTS, CLICKS) == setup:
         raise NotAttempted(f"the group `{REPORTS}` is still committed where it stopped: reset "
                            "it with `kafka-consumer-groups --reset-offsets ... --execute` "
                            "(without `--execute` it is only a dry run).")
-    _group_is_stopped(cluster, REPORTS)
+    require_group_stopped(cluster, REPORTS, so_that=STOPPED)
     starts = {p.partition: p.log_start_offset for p in cluster.describe_topic(CLICKS).partitions}
     expected = {p: max(end - REREAD, starts[p]) for p, end in ends.items()}
-    _compare(cluster, REPORTS, expected, f"the last {REREAD} records")
+    require_committed(cluster, REPORTS, CLICKS, expected, f"the last {REREAD} records")
     return (f"`{REPORTS}` is committed {REREAD} records before the end of every partition: its "
             f"next run re-reads exactly the last {REREAD} clicks of each.")
 
@@ -181,7 +156,7 @@ def q2(cluster: Cluster) -> str:
 # ------------------------------------------------------------------ question 3
 def _expected_audit(cluster: Cluster) -> dict[int, int]:
     expected = {}
-    ends = _ends(cluster)
+    ends = log_ends(cluster, CLICKS)
     for partition, records in enumerate(records_by_partition(cluster, CLICKS)):
         later = [r.offset for r in records if r.timestamp >= AUDIT_FROM_MS]
         expected[partition] = later[0] if later else ends[partition]
@@ -202,12 +177,13 @@ def _expected_audit(cluster: Cluster) -> dict[int, int]:
 )
 def q3(cluster: Cluster) -> str:
     require_topic(cluster, CLICKS)
-    if _committed(cluster, AUDIT) == _ends(cluster):
+    if committed_offsets(cluster, AUDIT, CLICKS) == log_ends(cluster, CLICKS):
         raise NotAttempted(f"the group `{AUDIT}` is still committed at the end of every "
                            "partition: reset it with `--reset-offsets ... --execute`.")
-    _group_is_stopped(cluster, AUDIT)
+    require_group_stopped(cluster, AUDIT, so_that=STOPPED)
     expected = _expected_audit(cluster)
-    _compare(cluster, AUDIT, expected, f"the first click at or after {AUDIT_FROM[11:19]}")
+    require_committed(cluster, AUDIT, CLICKS, expected,
+                      f"the first click at or after {AUDIT_FROM[11:19]}")
     shown = ", ".join(f"{p} → {o}" for p, o in expected.items())
     return (f"`{AUDIT}` is committed at the first click of {AUDIT_FROM[11:16]} or later in "
             f"every partition ({shown}): its next run re-reads everything since then.")

@@ -52,6 +52,17 @@ def call_learner(function: Callable[..., Any], *args: Any, what: str) -> Any:
         raise Incorrect(f"`{what}` raised {type(error).__name__}: {error}") from None
 
 
+def require_function(answer: Any, name: str, *, signature: str | None = None) -> None:
+    """Raise :class:`Incorrect` unless the learner's ``answer`` (named ``name``) is callable.
+
+    ``signature`` is how the function is called, shown in the message when given
+    (``handle(consumer, process)``).
+    """
+    if not callable(answer):
+        shape = f" `{signature}`" if signature else ""
+        raise Incorrect(f"`{name}` should be a function{shape}, got {type(answer).__name__}.")
+
+
 class Question:
     """A question of a lab, bound to it: ``q1.check()``, ``q1.hint()``, ``q1.solution()``.
 

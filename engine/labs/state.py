@@ -19,7 +19,7 @@ import difflib
 from collections.abc import Sequence
 
 from engine.core.cluster import Cluster
-from engine.core.records import ConsumerRecord
+from engine.core.records import ConsumerRecord, TopicDescription
 from engine.labs.question import Incorrect, NotAttempted
 
 
@@ -94,6 +94,28 @@ def require_topic(cluster: Cluster, name: str, *, missing: str | None = None) ->
         raise Incorrect(f"there is no topic `{name}`, but there is `{close[0]}`: check the "
                         "spelling (topic names are case-sensitive).")
     raise NotAttempted(missing or f"there is no topic `{name}` in the lab's cluster yet.")
+
+
+def topic_spec_problems(topic: TopicDescription, partitions: int,
+                        replication_factor: int) -> list[str]:
+    """What is off in a topic's partition count and replication factor, as problems."""
+    problems = []
+    if len(topic.partitions) != partitions:
+        problems.append(f"`{topic.name}` has {plural(len(topic.partitions), 'partition')}, "
+                        f"expected {partitions}")
+    if topic.replication_factor != replication_factor:
+        problems.append(f"the replication factor is {topic.replication_factor}, expected "
+                        f"{replication_factor}")
+    return problems
+
+
+def other_overrides(topic: TopicDescription, config: str) -> str | None:
+    """A problem naming the configs the topic overrides besides ``config``, or None."""
+    extra = sorted(set(topic.configs) - {config})
+    if not extra:
+        return None
+    return (f"the spec sets only `{config}`, but the topic also overrides "
+            + ", ".join(f"`{name}`" for name in extra))
 
 
 def committed_records(cluster: Cluster, topic: str, partition: int) -> list[ConsumerRecord]:

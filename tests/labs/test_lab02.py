@@ -4,29 +4,25 @@ right message."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 from engine import Cluster
-from engine.labs import Feedback, Outcome, lab02
+from engine.labs import Outcome, lab02
 from engine.labs.lab02 import q1, q2, q3
 
-from .notebook import check_runs, run_notebook
+from .checks import (
+    assert_hint_ladders,
+    assert_quick_passes,
+    assert_solution_pointers,
+    lab_cluster,
+    run_generated_lab,
+    run_solution,
+    verdict,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTION = ROOT / lab02.lab.solution_path
-LAB = ROOT / lab02.lab.lab_path
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    yield lab02.start()
-    lab02.lab._cluster = None  # the next test starts from "not started"
+cluster = lab_cluster(lab02)
 
 
 # ---------------------------------------------------------------- right answers
@@ -66,53 +62,24 @@ def predict(replicas: list[int], isr: list[int], leader: int | None,
     return next(b for b in replicas if b in remaining), remaining
 
 
-def verdict(feedback: Feedback, outcome: Outcome, *fragments: str) -> None:
-    assert feedback.outcome is outcome, str(feedback)
-    message = feedback.message[:1].lower() + feedback.message[1:]
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{feedback}"
-
-
 # ------------------------------------------------------------ the notebooks
 def test_the_solution_notebook_passes_every_check() -> None:
-    runs = run_notebook(SOLUTION)
-    assert [(r.source, r.error) for r in runs if r.error is not None] == []
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2", "q3"]
-    for name, run in checks.items():
-        assert isinstance(run.result, Feedback), name
-        assert run.result.passed, str(run.result)
-    assert runs[-1].result.title == "Lab 02 · 3 of 3 questions passed"
+    assert run_solution(lab02.lab, "q1", "q2", "q3") == "Lab 02 · 3 of 3 questions passed"
 
 
 def test_the_generated_lab_says_not_attempted_for_every_question() -> None:
-    runs = run_notebook(LAB)
-    raised = [r.error for r in runs if r.error is not None]
-    assert raised and all(isinstance(e, NotImplementedError) for e in raised)
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2", "q3"]
-    for name, run in checks.items():
-        assert run.error is None, (name, run.error)
-        verdict(run.result, Outcome.NOT_ATTEMPTED)
-    assert runs[-1].result.title == "Lab 02 · 0 of 3 questions passed"
+    assert run_generated_lab(lab02.lab, "q1", "q2", "q3") == "Lab 02 · 0 of 3 questions passed"
 
 
 def test_every_solution_pointer_names_a_heading_of_the_solution_notebook() -> None:
-    nb = nbformat.read(SOLUTION, as_version=4)
-    headings = {line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("## ")}
-    for q in lab02.lab.questions:
-        assert q.heading in headings
-        assert len(q.hints) >= 2 and len(set(q.hints)) == len(q.hints)
+    assert_solution_pointers(lab02.lab)
+    assert_hint_ladders(lab02.lab)
 
 
 def test_checks_answer_well_under_a_second(cluster: Cluster) -> None:
     create_ledger(cluster)
     prove(cluster)
-    for call in (q1.check, q2.check, lambda: q3.check(predict)):
-        started = time.perf_counter()
-        assert call().passed
-        assert time.perf_counter() - started < 0.5
+    assert_quick_passes(q1.check, q2.check, lambda: q3.check(predict))
 
 
 # ------------------------------------------------------------------ question 1

@@ -4,12 +4,9 @@ the new one) are rejected with the right message."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-import nbformat
 import pytest
 
 from engine import Cluster
@@ -20,14 +17,18 @@ from engine.assignors import (
     get,
     sorted_members,
 )
-from engine.labs import Feedback, Outcome, lab03
+from engine.labs import Outcome, lab03
 from engine.labs.lab03 import q1, q2
 
-from .notebook import check_runs, run_notebook
-
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTION = ROOT / lab03.lab.solution_path
-LAB = ROOT / lab03.lab.lab_path
+from .checks import (
+    assert_hint_ladders,
+    assert_quick_passes,
+    assert_solution_pointers,
+    lab_cluster,
+    run_generated_lab,
+    run_solution,
+    verdict,
+)
 
 ROUNDROBIN_PREDICTION = {
     "a": [("clicks", 0), ("clicks", 2), ("views", 1)],
@@ -35,17 +36,7 @@ ROUNDROBIN_PREDICTION = {
 }
 
 
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    yield lab03.start()
-    lab03.lab._cluster = None
-
-
-def verdict(feedback: Feedback, outcome: Outcome, *fragments: str) -> None:
-    assert feedback.outcome is outcome, str(feedback)
-    message = feedback.message[:1].lower() + feedback.message[1:]
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{feedback}"
+cluster = lab_cluster(lab03)
 
 
 def run_group(cluster: Cluster, group: str, topics: tuple[str, ...], members: tuple[str, ...],
@@ -81,42 +72,22 @@ Balanced = assignor_class(lab03.balanced_range)
 
 # ------------------------------------------------------------ the notebooks
 def test_the_solution_notebook_passes_every_check() -> None:
-    runs = run_notebook(SOLUTION)
-    for run in runs:
-        assert run.error is None, (run.source, run.error)
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2"]
-    for name, run in checks.items():
-        assert run.result.passed, (name, str(run.result))
-    assert runs[-1].result.title == "Lab 03 · 2 of 2 questions passed"
+    assert run_solution(lab03.lab, "q1", "q2") == "Lab 03 · 2 of 2 questions passed"
 
 
 def test_the_generated_lab_is_not_attempted_and_does_not_crash() -> None:
-    runs = run_notebook(LAB)
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2"]
-    for run in checks.values():
-        assert run.error is None, (run.source, run.error)
-        verdict(run.result, Outcome.NOT_ATTEMPTED)
-    assert runs[-1].result.title == "Lab 03 · 0 of 2 questions passed"
+    assert run_generated_lab(lab03.lab, "q1", "q2") == "Lab 03 · 0 of 2 questions passed"
 
 
 def test_every_solution_pointer_names_a_heading_of_the_solution_notebook() -> None:
-    nb = nbformat.read(SOLUTION, as_version=4)
-    headings = {line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("## ")}
-    for q in lab03.lab.questions:
-        assert q.heading in headings
-        assert len(q.hints) >= 2 and len(set(q.hints)) == len(q.hints)
+    assert_solution_pointers(lab03.lab)
+    assert_hint_ladders(lab03.lab)
 
 
 def test_checks_answer_well_under_a_second(cluster: Cluster) -> None:
     analytics(cluster, ["roundrobin"])
     billing(cluster, Balanced())
-    for call in (lambda: q1.check(ROUNDROBIN_PREDICTION), lambda: q2.check(Balanced)):
-        started = time.perf_counter()
-        assert call().passed
-        assert time.perf_counter() - started < 0.5
+    assert_quick_passes(lambda: q1.check(ROUNDROBIN_PREDICTION), lambda: q2.check(Balanced))
 
 
 # ------------------------------------------------------------------ question 1

@@ -4,30 +4,24 @@ fencing time counted from the crash) are rejected with the right message."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import nbformat
-import pytest
 
 from engine import Cluster
 from engine.errors import KafkaConnectionError
-from engine.labs import Feedback, Outcome, lab05
+from engine.labs import Outcome, lab05
 from engine.labs.lab05 import q1, q2
 
-from .notebook import check_runs, run_notebook
+from .checks import (
+    assert_hint_ladders,
+    assert_quick_passes,
+    assert_solution_pointers,
+    lab_cluster,
+    run_generated_lab,
+    run_solution,
+    verdict,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTION = ROOT / lab05.lab.solution_path
-LAB = ROOT / lab05.lab.lab_path
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    yield lab05.start()
-    lab05.lab._cluster = None  # the next test starts from "not started"
+cluster = lab_cluster(lab05)
 
 
 def find_leader(cluster: Cluster, bootstrap: list[int], topic: str,
@@ -56,52 +50,23 @@ def crash_controller(cluster: Cluster, wait_ms: int = 20_000) -> tuple[int, int]
     return cluster.controller_id, fenced[0] if fenced else -1
 
 
-def verdict(feedback: Feedback, outcome: Outcome, *fragments: str) -> None:
-    assert feedback.outcome is outcome, str(feedback)
-    message = feedback.message[:1].lower() + feedback.message[1:]
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{feedback}"
-
-
 # ------------------------------------------------------------ the notebooks
 def test_the_solution_notebook_passes_every_check() -> None:
-    runs = run_notebook(SOLUTION)
-    assert [(r.source, r.error) for r in runs if r.error is not None] == []
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2"]
-    for name, run in checks.items():
-        assert isinstance(run.result, Feedback), name
-        assert run.result.passed, str(run.result)
-    assert runs[-1].result.title == "Lab 05 · 2 of 2 questions passed"
+    assert run_solution(lab05.lab, "q1", "q2") == "Lab 05 · 2 of 2 questions passed"
 
 
 def test_the_generated_lab_says_not_attempted_for_every_question() -> None:
-    runs = run_notebook(LAB)
-    raised = [r.error for r in runs if r.error is not None]
-    assert raised and all(isinstance(e, NotImplementedError) for e in raised)
-    checks = check_runs(runs)
-    assert sorted(checks) == ["q1", "q2"]
-    for name, run in checks.items():
-        assert run.error is None, (name, run.error)
-        verdict(run.result, Outcome.NOT_ATTEMPTED)
-    assert runs[-1].result.title == "Lab 05 · 0 of 2 questions passed"
+    assert run_generated_lab(lab05.lab, "q1", "q2") == "Lab 05 · 0 of 2 questions passed"
 
 
 def test_every_solution_pointer_names_a_heading_of_the_solution_notebook() -> None:
-    nb = nbformat.read(SOLUTION, as_version=4)
-    headings = {line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("## ")}
-    for q in lab05.lab.questions:
-        assert q.heading in headings
-        assert len(q.hints) >= 2 and len(set(q.hints)) == len(q.hints)
+    assert_solution_pointers(lab05.lab)
+    assert_hint_ladders(lab05.lab)
 
 
 def test_checks_answer_well_under_a_second(cluster: Cluster) -> None:
     new, fenced = crash_controller(cluster)
-    for call in (lambda: q1.check(find_leader), lambda: q2.check(new, fenced)):
-        started = time.perf_counter()
-        assert call().passed
-        assert time.perf_counter() - started < 0.5
+    assert_quick_passes(lambda: q1.check(find_leader), lambda: q2.check(new, fenced))
 
 
 def test_start_gives_the_lab_cluster() -> None:

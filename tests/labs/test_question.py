@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import Cluster
-from engine.labs import Incorrect, Lab, NotAttempted, Outcome, call_learner
+from engine.labs import Incorrect, Lab, NotAttempted, Outcome, call_learner, require_function
 
 
 def make_lab() -> Lab:
@@ -110,3 +110,12 @@ def test_repr_shows_how_to_use_it() -> None:
 
 def test_call_learner_passes_results_through() -> None:
     assert call_learner(lambda a, b: a + b, 1, 2, what="add(1, 2)") == 3
+
+
+def test_require_function_names_the_answer_and_what_it_got() -> None:
+    require_function(len, "predict")
+    with pytest.raises(Incorrect, match=r"^`predict` should be a function, got int\.$"):
+        require_function(42, "predict")
+    with pytest.raises(Incorrect, match=r"^`handle` should be a function `handle\(c, p\)`, "
+                       r"got str\.$"):
+        require_function("handle", "handle", signature="handle(c, p)")

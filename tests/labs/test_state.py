@@ -10,10 +10,12 @@ from engine.labs.state import (
     count_mismatches,
     duration,
     journal_record_counts,
+    other_overrides,
     plural,
     records_by_partition,
     require_topic,
     show,
+    topic_spec_problems,
     verify_journal,
 )
 
@@ -169,3 +171,17 @@ def test_records_by_partition_reads_below_the_high_watermark_only() -> None:
     verify_journal(cluster)
     cluster.advance(0)
     assert len(records_by_partition(cluster, "r")[0]) == 2
+
+
+def test_topic_spec_problems_name_partitions_and_replication() -> None:
+    cluster = Cluster(seed=0, brokers=3)
+    cluster.create_topic("t", partitions=1, replication_factor=1,
+                         configs={"retention.ms": 1000, "cleanup.policy": "compact"})
+    topic = cluster.describe_topic("t")
+    assert topic_spec_problems(topic, 1, 1) == []
+    assert topic_spec_problems(topic, 6, 3) == [
+        "`t` has 1 partition, expected 6", "the replication factor is 1, expected 3"]
+    assert other_overrides(topic, "retention.ms") == (
+        "the spec sets only `retention.ms`, but the topic also overrides `cleanup.policy`")
+    cluster.create_topic("u", partitions=2, configs={"retention.ms": 1000})
+    assert other_overrides(cluster.describe_topic("u"), "retention.ms") is None
