@@ -2,25 +2,12 @@
 // its high watermark, with buttons that kill, shut down and restart brokers, let simulated
 // time pass and produce with a chosen acks.
 //
-// Python sends `snapshot` once, then one `delta` ({seq, ops}) per change; the op rules
+// live.js (put in front of this file by engine/views/live.py) keeps the state in sync
+// from `snapshot` and one `delta` ({seq, ops}) per change; the op rules
 // mirror apply_op in engine/views/clusterstate.py and the drawing mirrors render_html in
 // engine/views/cluster.py (same elements, same text). Buttons send messages such as
 // {kind: "kill", broker: 2}; Python acts and the journal brings the result back.
 
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (fn) => requestAnimationFrame(fn)
-    : (fn) => setTimeout(fn, 16);
-
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const copy = (value) => JSON.parse(JSON.stringify(value));
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const TOP_LEVEL = ["now_ms", "controller", "brokers", "message"];
 
 function applyOp(state, op) {
@@ -29,10 +16,6 @@ function applyOp(state, op) {
   } else if (op.op === "row" && op.i >= 0 && op.i < state.rows.length) {
     state.rows[op.i] = copy(op.row);
   }
-}
-
-function timeLabel(ms) {
-  return `${Math.floor(ms / 1000)}.${Math.floor((ms % 1000) / 100)}s`;
 }
 
 function headerText(state) {
@@ -49,8 +32,6 @@ function rowText(row) {
   const isr = isrOf(row).join(",") || "-";
   return `leader ${leader} · ISR ${isr} · HW ${row.hw} · min.insync ${row.min_isr}`;
 }
-
-const pct = (offset, scale) => `${((offset * 100) / scale).toFixed(2)}%`;
 
 function button(label, className, onClick, disabled) {
   const node = make("button", `kc-button ${className}`, label);
@@ -167,62 +148,14 @@ function makeControls(send) {
   return { node, acks: () => select.value };
 }
 
-export default () => {
-  let state = null;
-  let resyncAsked = false;
-  const redraws = new Set();
-  let pending = false;
-
-  function redrawAll() {
-    if (pending) return;
-    pending = true;
-    raf(() => {
-      pending = false;
-      for (const redraw of redraws) redraw();
-    });
-  }
-
-  function takeSnapshot(model) {
-    const snapshot = model.get("snapshot");
-    if (!snapshot || typeof snapshot.seq !== "number") return;
-    state = copy(snapshot);
-    resyncAsked = false;
-    takeDelta(model);
-    redrawAll();
-  }
-
-  function takeDelta(model) {
-    const delta = model.get("delta");
-    if (!state || !delta || typeof delta.seq !== "number" || delta.seq <= state.seq) return;
-    if (delta.seq !== state.seq + 1) {
-      if (!resyncAsked) {
-        resyncAsked = true;
-        model.send({ kind: "resync", have: state.seq });
-      }
-      return;
-    }
-    for (const op of delta.ops) applyOp(state, op);
-    state.seq = delta.seq;
-    redrawAll();
-  }
-
-  return {
-    initialize({ model }) {
-      model.on("change:snapshot", () => takeSnapshot(model));
-      model.on("change:delta", () => takeDelta(model));
-      takeSnapshot(model);
-    },
+export default () =>
+  live({
+    applyOp,
     render({ model, el }) {
       const root = make("div", "kc-cluster-view");
       el.append(root);
       const send = (message) => model.send(message);
       const controls = makeControls(send);
-      const redraw = () => {
-        if (state) draw(state, root, send, controls);
-      };
-      redraws.add(redraw);
-      redraw();
-      return () => redraws.delete(redraw);
+      return (state) => draw(state, root, send, controls);
     },
-  };
-};
+  });

@@ -18,20 +18,17 @@ and a deterministic ``text/plain`` line.
 
 from __future__ import annotations
 
-import pathlib
 from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from engine.views.clusterstate import ClusterState
 from engine.views.group import _attrs, plural, time_label
-from engine.views.live import RESET, LiveView
+from engine.views.live import RESET, LiveView, front_end, front_end_css
 from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
 
 if TYPE_CHECKING:
     from engine import Cluster
-
-_HERE = pathlib.Path(__file__).parent
 
 STATUS_COLOURS = {"up": "#2e7d32", "fenced": "#c62828", "isolated": "#ef6c00", "down": "#757575"}
 """The colour of each broker status (``cluster.css`` uses the same)."""
@@ -52,8 +49,8 @@ class ClusterView(LiveView):
     only.
     """
 
-    _esm = _HERE / "cluster.js"
-    _css = _HERE / "cluster.css"
+    _esm = front_end("cluster.js")
+    _css = front_end_css("cluster.css")
 
     def __init__(self, cluster: Cluster, *, topics: list[str] | None = None) -> None:
         self._cluster = cluster

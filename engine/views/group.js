@@ -1,10 +1,10 @@
 // Front end of engine.views.GroupView: a consumer group's members, partitions and
 // rebalance timeline.
 //
-// Python sends the whole state once in `snapshot`, then one small `delta` per journal
-// event ({seq, ops}). The rules for the ops mirror apply_op in
-// engine/views/groupstate.py; the drawing mirrors render_html in engine/views/group.py
-// (same elements, same text). A gap in seq makes us ask Python for a fresh snapshot.
+// The sync plumbing (snapshot, deltas, resync) and the small helpers are in live.js,
+// which engine/views/live.py puts in front of this file. The rules for the ops mirror
+// apply_op in engine/views/groupstate.py; the drawing mirrors render_html in
+// engine/views/group.py (same elements, same text).
 
 const STEP_PX = 22;
 const TICK_GAP = 3;
@@ -24,26 +24,6 @@ const LEGEND = "● joined  ↻ rejoined  − revoked  + assigned  ! lost  ✕ c
   "⊘ removed  ·  " +
   "red dashed: owns nothing after a revoke (stop-the-world)  ·  state: grey Empty, " +
   "orange PreparingRebalance, yellow CompletingRebalance, green Stable";
-
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (fn) => requestAnimationFrame(fn)
-    : (fn) => setTimeout(fn, 16);
-
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function copy(value) {
-  return JSON.parse(JSON.stringify(value));
-}
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 // ---------------------------------------------------------------- state updates
 
@@ -83,12 +63,6 @@ function applyOp(state, op) {
 
 const tpText = (p) => `${p[0]}-${p[1]}`;
 const partLabel = (p, single) => (single ? `P${p[1]}` : tpText(p));
-const colourCss = (state, index) =>
-  index < 0 ? "transparent" : state.palette[index % state.palette.length];
-
-function timeLabel(ms) {
-  return `${Math.floor(ms / 1000)}.${Math.floor((ms % 1000) / 100)}s`;
-}
 
 function summary(state) {
   const h = state.header;
@@ -285,60 +259,12 @@ function draw(state, root) {
 
 // -------------------------------------------------------------------- lifecycle
 
-export default () => {
-  let state = null; // this model's copy of the Python state
-  let resyncAsked = false;
-  const redraws = new Set();
-  let pending = false;
-
-  function redrawAll() {
-    if (pending) return;
-    pending = true;
-    raf(() => {
-      pending = false;
-      for (const redraw of redraws) redraw();
-    });
-  }
-
-  function takeSnapshot(model) {
-    const snapshot = model.get("snapshot");
-    if (!snapshot || typeof snapshot.seq !== "number") return;
-    state = copy(snapshot);
-    resyncAsked = false;
-    takeDelta(model); // the current delta may already be newer than the snapshot
-    redrawAll();
-  }
-
-  function takeDelta(model) {
-    const delta = model.get("delta");
-    if (!state || !delta || typeof delta.seq !== "number" || delta.seq <= state.seq) return;
-    if (delta.seq !== state.seq + 1) {
-      if (!resyncAsked) {
-        resyncAsked = true;
-        model.send({ kind: "resync", have: state.seq });
-      }
-      return;
-    }
-    for (const op of delta.ops) applyOp(state, op);
-    state.seq = delta.seq;
-    redrawAll();
-  }
-
-  return {
-    initialize({ model }) {
-      model.on("change:snapshot", () => takeSnapshot(model));
-      model.on("change:delta", () => takeDelta(model));
-      takeSnapshot(model);
-    },
-    render({ model, el }) {
+export default () =>
+  live({
+    applyOp,
+    render({ el }) {
       const root = make("div", "kc-group-view");
       el.append(root);
-      const redraw = () => {
-        if (state) draw(state, root);
-      };
-      redraws.add(redraw);
-      redraw();
-      return () => redraws.delete(redraw);
+      return (state) => draw(state, root);
     },
-  };
-};
+  });

@@ -19,21 +19,18 @@ an eager group and a cooperative one.
 
 from __future__ import annotations
 
-import pathlib
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets
 
 from engine.views.groupstate import STATE_COLOURS, GroupViewState, tp_text
-from engine.views.live import LiveView
+from engine.views.live import LiveView, front_end, front_end_css
 from engine.views.palette import colour_css
 from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
 
 if TYPE_CHECKING:
     from engine import Cluster
-
-_HERE = pathlib.Path(__file__).parent
 
 STEP_PX = 22
 """The width of one timeline column, in CSS pixels (``group.js`` uses the same)."""
@@ -62,8 +59,8 @@ class GroupView(LiveView):
     :meth:`close` to stop following the journal.
     """
 
-    _esm = _HERE / "group.js"
-    _css = _HERE / "group.css"
+    _esm = front_end("group.js")
+    _css = front_end_css("group.css")
 
     def __init__(self, cluster: Cluster, group_id: str, *, max_steps: int = 60) -> None:
         self._state = GroupViewState(cluster, group_id, max_steps)

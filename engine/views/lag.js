@@ -1,5 +1,6 @@
 // Front end of engine.views.LagView: lag per partition and in total over simulated time.
 //
+// live.js (put in front of this file by engine/views/live.py) keeps the state in sync.
 // The op rules mirror apply_op in engine/views/lagstate.py and svg() mirrors its
 // render_svg line by line (integer coordinates only), so the browser draws the very
 // same SVG as the static fallback.
@@ -11,15 +12,9 @@ const LINE_COLOURS = [
   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 ];
 
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (fn) => requestAnimationFrame(fn)
-    : (fn) => setTimeout(fn, 16);
-const copy = (value) => JSON.parse(JSON.stringify(value));
 const esc = (text) =>
   String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const idiv = (a, b) => Math.floor(a / b);
-const timeLabel = (ms) => `${idiv(ms, 1000)}.${idiv(ms % 1000, 100)}s`;
 
 function applyOp(state, op) {
   if (op.op === "point") {
@@ -137,63 +132,14 @@ function draw(state, root) {
   root.append(head, plot);
 }
 
-export default () => {
-  let state = null;
-  let resyncAsked = false;
-  const redraws = new Set();
-  let pending = false;
-
-  function redrawAll() {
-    if (pending) return;
-    pending = true;
-    raf(() => {
-      pending = false;
-      for (const redraw of redraws) redraw();
-    });
-  }
-
-  function takeSnapshot(model) {
-    const snapshot = model.get("snapshot");
-    if (!snapshot || typeof snapshot.seq !== "number") return;
-    state = copy(snapshot);
-    resyncAsked = false;
-    takeDelta(model);
-    redrawAll();
-  }
-
-  function takeDelta(model) {
-    const delta = model.get("delta");
-    if (!state || !delta || typeof delta.seq !== "number" || delta.seq <= state.seq) return;
-    if (delta.seq !== state.seq + 1) {
-      if (!resyncAsked) {
-        resyncAsked = true;
-        model.send({ kind: "resync", have: state.seq });
-      }
-      return;
-    }
-    for (const op of delta.ops) applyOp(state, op);
-    state.seq = delta.seq;
-    redrawAll();
-  }
-
-  return {
-    initialize({ model }) {
-      model.on("change:snapshot", () => takeSnapshot(model));
-      model.on("change:delta", () => takeDelta(model));
-      takeSnapshot(model);
-    },
+export default () =>
+  live({
+    applyOp,
     render({ el }) {
-      const root = document.createElement("div");
-      root.className = "kc-lag-view";
+      const root = make("div", "kc-lag-view");
       root.style.fontSize = "13px";
       root.style.color = "var(--jp-ui-font-color1, #1f2328)";
       el.append(root);
-      const redraw = () => {
-        if (state) draw(state, root);
-      };
-      redraws.add(redraw);
-      redraw();
-      return () => redraws.delete(redraw);
+      return (state) => draw(state, root);
     },
-  };
-};
+  });

@@ -7,19 +7,16 @@ the static fallback is that SVG too.
 
 from __future__ import annotations
 
-import pathlib
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from engine.views.group import _attrs
 from engine.views.lagstate import LagSeries, render_svg
-from engine.views.live import LiveView
+from engine.views.live import LiveView, front_end
 from engine.views.static_html import FG2, ROOT
 
 if TYPE_CHECKING:
     from engine import Cluster
-
-_HERE = pathlib.Path(__file__).parent
 
 
 class LagView(LiveView):
@@ -30,7 +27,7 @@ class LagView(LiveView):
     points are thinned out beyond it).
     """
 
-    _esm = _HERE / "lag.js"
+    _esm = front_end("lag.js")
 
     def __init__(self, cluster: Cluster, group_id: str, *, topics: list[str] | None = None,
                  max_points: int = 400) -> None:

@@ -1,11 +1,17 @@
-"""The plumbing shared by the consumer-group widgets: snapshot, deltas, resync, fallback.
+"""The plumbing shared by the live widgets: snapshot, deltas, resync, fallback, front end.
 
 A :class:`LiveState` is a pure fold over journal events: ``apply(event)`` returns
 ``None`` (nothing drawn changed), a list of small JSON ops, or :data:`RESET` (send the
 whole state again). :class:`LiveView` is the anywidget that carries it to the browser
-with two synced traits, exactly as :class:`~engine.views.partitions.PartitionView` does:
-``snapshot`` (the whole state as of ``snapshot["seq"]``) and ``delta`` (``{"seq", "ops"}``
-for one event). The front end asks ``{"kind": "resync"}`` when it sees a gap in ``seq``.
+with two synced traits: ``snapshot`` (the whole state as of ``snapshot["seq"]``) and
+``delta`` (``{"seq", "ops"}`` for one event). The front end asks ``{"kind": "resync"}``
+when it sees a gap in ``seq``.
+
+The browser half of that plumbing is ``live.js``. anywidget loads one ES module per
+widget (``_esm``, a path or the module's text), so a view's module cannot import
+``live.js`` at run time: :func:`front_end` makes the module's text from ``live.js``
+followed by the view's own file, which only says how ops change the state and how the
+state is drawn. :func:`front_end_css` does the same for ``live.css`` and the view's styles.
 
 Outside a live kernel, the MIME bundle carries a static ``text/html`` drawing and a
 deterministic ``text/plain`` line (:meth:`LiveView.__repr__`).
@@ -13,6 +19,7 @@ deterministic ``text/plain`` line (:meth:`LiveView.__repr__`).
 
 from __future__ import annotations
 
+import pathlib
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 import anywidget
@@ -23,6 +30,22 @@ if TYPE_CHECKING:
 
 RESET: Final = "reset"
 """Returned by ``apply`` when the whole state must be sent again."""
+
+_HERE = pathlib.Path(__file__).parent
+
+
+def _joined(shared: str, own: str) -> str:
+    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in (shared, own))
+
+
+def front_end(name: str) -> str:
+    """The ES module of one view: ``live.js`` followed by the view's file ``name``."""
+    return _joined("live.js", name)
+
+
+def front_end_css(name: str) -> str:
+    """The styles of one view: ``live.css`` followed by the view's file ``name``."""
+    return _joined("live.css", name)
 
 
 class LiveState(Protocol):
@@ -38,8 +61,8 @@ class LiveState(Protocol):
 class LiveView(anywidget.AnyWidget):
     """An anywidget that follows the journal through a :class:`LiveState`.
 
-    Subclasses set ``_esm``/``_css``, build ``self._state`` before calling
-    :meth:`_start`, and implement :meth:`to_html` and ``__repr__``.
+    Subclasses set ``_esm = front_end("view.js")`` (and ``_css``), build ``self._state``
+    before calling :meth:`_start`, and implement :meth:`to_html` and ``__repr__``.
     """
 
     snapshot = traitlets.Dict().tag(sync=True)

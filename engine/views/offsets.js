@@ -1,26 +1,11 @@
 // Front end of engine.views.OffsetsView: one bar per partition with the group's offsets.
 //
-// Python sends `snapshot` once, then one `delta` ({seq, ops}) per journal event that
-// changed a row; the op rules mirror apply_op in engine/views/offsetsstate.py and the
+// live.js (put in front of this file by engine/views/live.py) keeps the state in sync
+// from `snapshot` and one `delta` ({seq, ops}) per journal event that changed a row; the
+// op rules mirror apply_op in engine/views/offsetsstate.py and the
 // drawing mirrors render_html in engine/views/offsets.py (same elements, same text).
 
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (fn) => requestAnimationFrame(fn)
-    : (fn) => setTimeout(fn, 16);
-
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const copy = (value) => JSON.parse(JSON.stringify(value));
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const dash = (value) => (value === null || value === undefined ? "-" : String(value));
-const colourCss = (state, index) =>
-  index < 0 ? "transparent" : state.palette[index % state.palette.length];
 
 function applyOp(state, op) {
   if (op.op === "rows") {
@@ -39,8 +24,6 @@ function rowText(row) {
   return `start ${row.start} · committed ${dash(row.committed)} · HW ${row.hw} · ` +
     `LEO ${row.leo} · lag ${dash(row.lag)}`;
 }
-
-const pct = (offset, scale) => `${((offset * 100) / scale).toFixed(2)}%`;
 
 function span(className, left, right, scale) {
   const node = make("span", className);
@@ -122,60 +105,12 @@ function draw(state, root) {
   for (const row of rows) root.append(drawRow(state, row, scale));
 }
 
-export default () => {
-  let state = null;
-  let resyncAsked = false;
-  const redraws = new Set();
-  let pending = false;
-
-  function redrawAll() {
-    if (pending) return;
-    pending = true;
-    raf(() => {
-      pending = false;
-      for (const redraw of redraws) redraw();
-    });
-  }
-
-  function takeSnapshot(model) {
-    const snapshot = model.get("snapshot");
-    if (!snapshot || typeof snapshot.seq !== "number") return;
-    state = copy(snapshot);
-    resyncAsked = false;
-    takeDelta(model);
-    redrawAll();
-  }
-
-  function takeDelta(model) {
-    const delta = model.get("delta");
-    if (!state || !delta || typeof delta.seq !== "number" || delta.seq <= state.seq) return;
-    if (delta.seq !== state.seq + 1) {
-      if (!resyncAsked) {
-        resyncAsked = true;
-        model.send({ kind: "resync", have: state.seq });
-      }
-      return;
-    }
-    for (const op of delta.ops) applyOp(state, op);
-    state.seq = delta.seq;
-    redrawAll();
-  }
-
-  return {
-    initialize({ model }) {
-      model.on("change:snapshot", () => takeSnapshot(model));
-      model.on("change:delta", () => takeDelta(model));
-      takeSnapshot(model);
-    },
+export default () =>
+  live({
+    applyOp,
     render({ el }) {
       const root = make("div", "kc-offsets-view");
       el.append(root);
-      const redraw = () => {
-        if (state) draw(state, root);
-      };
-      redraws.add(redraw);
-      redraw();
-      return () => redraws.delete(redraw);
+      return (state) => draw(state, root);
     },
-  };
-};
+  });

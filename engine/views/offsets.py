@@ -11,20 +11,17 @@ scale (the largest log end offset), so partitions compare at a glance.
 
 from __future__ import annotations
 
-import pathlib
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from engine.views.group import _attrs, plural
-from engine.views.live import LiveView
+from engine.views.live import LiveView, front_end, front_end_css
 from engine.views.offsetsstate import OffsetsState
 from engine.views.palette import colour_css
 from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
 
 if TYPE_CHECKING:
     from engine import Cluster
-
-_HERE = pathlib.Path(__file__).parent
 
 
 class OffsetsView(LiveView):
@@ -35,8 +32,8 @@ class OffsetsView(LiveView):
     ``describe_topic`` and :meth:`GroupCoordinator.fetch_offsets` only.
     """
 
-    _esm = _HERE / "offsets.js"
-    _css = _HERE / "offsets.css"
+    _esm = front_end("offsets.js")
+    _css = front_end_css("offsets.css")
 
     def __init__(self, cluster: Cluster, group_id: str, *,
                  topics: list[str] | None = None) -> None:

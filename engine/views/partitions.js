@@ -1,30 +1,8 @@
 // Front end of engine.views.PartitionView: one row per partition, one cell per record.
 //
-// Python sends the whole state once in `snapshot`, then one small `delta` per journal
-// event ({seq, ops}). `initialize` keeps a copy of the state for the model and applies
-// each delta to it; every view of the model redraws from that copy. The rules for the
-// ops mirror TopicLogState.apply in engine/views/logstate.py. When a delta's seq does
-// not follow the last one seen, the copy is stale: we ask Python for a fresh snapshot.
-
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (fn) => requestAnimationFrame(fn)
-    : (fn) => setTimeout(fn, 16);
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function copy(value) {
-  return JSON.parse(JSON.stringify(value));
-}
+// The sync plumbing and the small helpers (make, copy, plural, ...) are in live.js, which
+// engine/views/live.py puts in front of this file. The rules for the ops mirror
+// TopicLogState.apply in engine/views/logstate.py.
 
 // ---------------------------------------------------------------- state updates
 
@@ -58,17 +36,13 @@ function recordCount(state) {
 
 // ---------------------------------------------------------------------- drawing
 
-function keyColour(state, index) {
-  return index < 0 ? "transparent" : state.palette[index % state.palette.length];
-}
-
 function drawCell(state, cell, segments, fresh) {
   const [offset, label, colour, tip] = cell;
   const node = make("span", "kc-record");
   node.dataset.offset = String(offset);
   node.dataset.colour = String(colour);
   node.title = tip;
-  node.style.setProperty("--kc-key", keyColour(state, colour));
+  node.style.setProperty("--kc-key", colourCss(state, colour));
   if (colour < 0) node.classList.add("kc-null-key");
   if (segments.includes(offset)) node.classList.add("kc-segment-start");
   if (fresh) node.classList.add("kc-fresh");
@@ -137,7 +111,7 @@ function drawLegend(state, limit = 12) {
   const legend = make("div", "kc-legend");
   for (const [label, colour] of keys.slice(0, limit)) {
     const chip = make("span", "kc-legend-key", label === null ? "null key" : label);
-    chip.style.setProperty("--kc-key", keyColour(state, colour));
+    chip.style.setProperty("--kc-key", colourCss(state, colour));
     if (colour < 0) chip.classList.add("kc-null-key");
     legend.append(chip);
   }
@@ -175,61 +149,13 @@ function draw(state, root, seen) {
 
 // -------------------------------------------------------------------- lifecycle
 
-export default () => {
-  let state = null; // this model's copy of the Python state
-  let resyncAsked = false;
-  const redraws = new Set();
-  let pending = false;
-
-  function redrawAll() {
-    if (pending) return;
-    pending = true;
-    raf(() => {
-      pending = false;
-      for (const redraw of redraws) redraw();
-    });
-  }
-
-  function takeSnapshot(model) {
-    const snapshot = model.get("snapshot");
-    if (!snapshot || typeof snapshot.seq !== "number") return;
-    state = copy(snapshot);
-    resyncAsked = false;
-    takeDelta(model); // the current delta may already be newer than the snapshot
-    redrawAll();
-  }
-
-  function takeDelta(model) {
-    const delta = model.get("delta");
-    if (!state || !delta || typeof delta.seq !== "number" || delta.seq <= state.seq) return;
-    if (delta.seq !== state.seq + 1) {
-      if (!resyncAsked) {
-        resyncAsked = true;
-        model.send({ kind: "resync", have: state.seq });
-      }
-      return;
-    }
-    for (const op of delta.ops) applyOp(state, op);
-    state.seq = delta.seq;
-    redrawAll();
-  }
-
-  return {
-    initialize({ model }) {
-      model.on("change:snapshot", () => takeSnapshot(model));
-      model.on("change:delta", () => takeDelta(model));
-      takeSnapshot(model);
-    },
-    render({ model, el }) {
+export default () =>
+  live({
+    applyOp,
+    render({ el }) {
       const root = make("div", "kc-partition-view");
       el.append(root);
       const seen = new Map(); // partition -> log end offset at this view's last draw
-      const redraw = () => {
-        if (state) draw(state, root, seen);
-      };
-      redraws.add(redraw);
-      if (state) draw(state, root, seen);
-      return () => redraws.delete(redraw);
+      return (state) => draw(state, root, seen);
     },
-  };
-};
+  });

@@ -4,8 +4,9 @@ The widget follows the cluster's journal. Python keeps the authoritative state i
 :class:`~engine.views.logstate.TopicLogState` and talks to the browser through two
 synced traits: ``snapshot`` (the whole state, sent when the view starts, when the topic
 is created or deleted, and when the browser asks for it) and ``delta`` (the small change
-made by one journal event, numbered by ``seq``). The browser side, ``partitions.js``,
-applies each delta to its own copy; when it sees a gap in the numbering (a page reload,
+made by one journal event, numbered by ``seq``), with the plumbing shared by every live
+view (:class:`~engine.views.live.LiveView`). The browser side, ``partitions.js`` after
+``live.js``, applies each delta to its own copy; when it sees a gap in the numbering (a page reload,
 or deltas that arrived before it was ready) it sends ``{"kind": "resync"}`` and gets a
 fresh snapshot back.
 
@@ -15,22 +16,17 @@ static ``text/html`` drawing and a deterministic ``text/plain`` line.
 
 from __future__ import annotations
 
-import pathlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import anywidget
-import traitlets
-
-from engine.views.logstate import RESET, TopicLogState
+from engine.views.live import LiveView, front_end, front_end_css
+from engine.views.logstate import TopicLogState
 from engine.views.static_html import render_html
 
 if TYPE_CHECKING:
-    from engine import Cluster, Event
-
-_HERE = pathlib.Path(__file__).parent
+    from engine import Cluster
 
 
-class PartitionView(anywidget.AnyWidget):
+class PartitionView(LiveView):
     """One topic's partitions as rows of record cells, coloured by key, updated live.
 
     ``PartitionView(cluster, "orders")`` works before the topic exists (it appears when
@@ -39,46 +35,14 @@ class PartitionView(anywidget.AnyWidget):
     Call :meth:`close` to stop following the journal.
     """
 
-    _esm = _HERE / "partitions.js"
-    _css = _HERE / "partitions.css"
+    _esm = front_end("partitions.js")
+    _css = front_end_css("partitions.css")
 
-    snapshot = traitlets.Dict().tag(sync=True)
-    """The whole state, as of ``snapshot["seq"]``."""
-    delta = traitlets.Dict().tag(sync=True)
-    """The newest change: ``{"seq": n, "ops": [...]}``; applies on top of seq ``n - 1``."""
+    _state: TopicLogState
 
     def __init__(self, cluster: Cluster, topic: str, *, max_cells: int = 20) -> None:
         self._state = TopicLogState(cluster, topic, max_cells)
-        super().__init__(snapshot=self._state.snapshot(),
-                         delta={"seq": self._state.seq, "ops": []})
-        self.on_msg(self._on_front_end_message)
-        self._unsubscribe = cluster.journal.subscribe(self._on_event)
-
-    # ------------------------------------------------------------ following
-    def _on_event(self, event: Event) -> None:
-        change = self._state.apply(event)
-        if change is None:
-            return
-        if change == RESET:
-            self._send_snapshot()
-        else:
-            self.delta = {"seq": self._state.seq, "ops": change}
-
-    def _send_snapshot(self) -> None:
-        fresh = self._state.snapshot()
-        if fresh == self.snapshot:
-            self.send_state("snapshot")  # an equal value is not re-sent by traitlets
-        else:
-            self.snapshot = fresh
-
-    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("kind") == "resync":
-            self._send_snapshot()
-
-    def close(self) -> None:
-        """Stop following the journal and close the widget's front-end model."""
-        self._unsubscribe()
-        super().close()
+        self._start(cluster)
 
     # -------------------------------------------------------------- reading
     @property
@@ -99,11 +63,6 @@ class PartitionView(anywidget.AnyWidget):
         """Records in the topic's logs now (summed over partitions, end minus start)."""
         return self._state.record_count
 
-    @property
-    def state(self) -> dict[str, Any]:
-        """The current whole state, in the JSON shape the front end keeps."""
-        return self._state.snapshot()
-
     # ------------------------------------------------------------- showing
     def to_html(self) -> str:
         """A static, self-contained HTML drawing of the current state (no JavaScript)."""
@@ -114,10 +73,3 @@ class PartitionView(anywidget.AnyWidget):
         missing = "" if state.exists else ", exists=False"
         return (f"PartitionView(topic={state.topic!r}, partitions={len(state.partitions)}, "
                 f"records={state.record_count}{missing})")
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle
-        return {**data, "text/html": self.to_html(), "text/plain": repr(self)}, metadata

@@ -25,7 +25,7 @@ import pytest
 
 import engine
 from engine.views import GroupView, LagView, OffsetsView
-from engine.views.live import LiveView
+from engine.views.live import LiveView, front_end, front_end_css
 from tests.browser.chromium import VIEWPORT, chromium_or_skip, launched_chromium
 from tests.browser.labserver import LabServer, running_lab
 from tests.browser.notebookpage import NotebookSession
@@ -88,8 +88,8 @@ def record_changes(view: LiveView) -> list[list[Any]]:
 def mount(page: Any, module: str, css: str | None, initial: dict[str, Any],
           changes: list[list[Any]]) -> list[Any]:
     return page.evaluate(MOUNT, {
-        "source": (VIEWS / module).read_text(),
-        "css": (VIEWS / css).read_text() if css else "",
+        "source": front_end(module),
+        "css": front_end_css(css) if css else "",
         "initial": json.loads(json.dumps(initial)),
         "changes": json.loads(json.dumps(changes)),
     })

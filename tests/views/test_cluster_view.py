@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import comm
@@ -18,9 +17,8 @@ import pytest
 import engine
 from engine.views.cluster import ClusterView, header_text, render_html, row_text
 from engine.views.clusterstate import apply_op, broker_status, row_health
+from engine.views.live import front_end, front_end_css
 from tests.views.test_partition_view import RecordingComm
-
-VIEWS = Path(engine.__file__).parent / "views"
 
 
 @pytest.fixture(autouse=True)
@@ -291,8 +289,8 @@ def mount(page: Any, initial: dict[str, Any], changes: list[list[Any]]) -> list[
     from tests.views.test_partitions_js import MOUNT
 
     return page.evaluate(MOUNT, {
-        "source": (VIEWS / "cluster.js").read_text(),
-        "css": (VIEWS / "cluster.css").read_text(),
+        "source": front_end("cluster.js"),
+        "css": front_end_css("cluster.css"),
         "initial": initial, "changes": changes,
     })
 

@@ -9,18 +9,16 @@ state, and the static HTML must read the same. Skipped without Chromium or Playw
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import engine
 from engine.views import PartitionView
+from engine.views.live import front_end, front_end_css
 from tests.browser.chromium import chromium_or_skip, launched_chromium
 
 pytestmark = pytest.mark.browser
-
-VIEWS = Path(engine.__file__).parent / "views"
 
 MOUNT = """
 async ({ source, css, initial, changes }) => {
@@ -96,8 +94,8 @@ def record_changes(view: PartitionView) -> list[list[Any]]:
 
 def mount(page: Any, initial: dict[str, Any], changes: list[list[Any]]) -> list[Any]:
     return page.evaluate(MOUNT, {
-        "source": (VIEWS / "partitions.js").read_text(),
-        "css": (VIEWS / "partitions.css").read_text(),
+        "source": front_end("partitions.js"),
+        "css": front_end_css("partitions.css"),
         "initial": initial, "changes": changes,
     })
 
