@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from engine.assignors.ordering import sorted_members
 from engine.assignors.subscription import Subscription
+from engine.core.args import is_int
 from engine.core.errors import IllegalArgumentError
 from engine.core.records import TopicPartition
 
@@ -143,7 +144,7 @@ def _check_partition_counts(partitions_per_topic: Mapping[str, int]) -> dict[str
         )
     counts: dict[str, int] = {}
     for topic, count in partitions_per_topic.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if not is_int(count) or count < 0:
             raise IllegalArgumentError(
                 f"Invalid partition count {count!r} for topic {topic!r}: must be an int >= 0"
             )

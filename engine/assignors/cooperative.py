@@ -18,19 +18,28 @@ from engine.core.records import TopicPartition
 VIOLATION = "Assignor supporting the COOPERATIVE protocol violates its requirements"
 
 
+def transferring_ownership(
+    owned: Mapping[str, Iterable[TopicPartition]],
+    assignment: Mapping[str, Iterable[TopicPartition]],
+) -> dict[TopicPartition, str]:
+    """Partitions given to a member while another member still owns them, each with the
+    member it goes to (Kafka's ``computePartitionsTransferringOwnership``)."""
+    added: dict[TopicPartition, str] = {}
+    revoked: set[TopicPartition] = set()
+    for member, partitions in assignment.items():
+        mine, given = list(owned.get(member, ())), list(partitions)
+        mine_set, given_set = set(mine), set(given)
+        added.update((tp, member) for tp in given if tp not in mine_set)
+        revoked.update(tp for tp in mine if tp not in given_set)
+    return {tp: member for tp, member in added.items() if tp in revoked}
+
+
 def reassigned_while_owned(
     owned: Mapping[str, Iterable[TopicPartition]],
     assignment: Mapping[str, Iterable[TopicPartition]],
 ) -> list[TopicPartition]:
     """Partitions given to a member while another member still owns them (sorted)."""
-    added: set[TopicPartition] = set()
-    revoked: set[TopicPartition] = set()
-    for member, partitions in assignment.items():
-        mine = set(owned.get(member, ()))
-        given = set(partitions)
-        added |= given - mine
-        revoked |= mine - given
-    return sorted(added & revoked)
+    return sorted(transferring_ownership(owned, assignment))
 
 
 def validate_cooperative_assignment(

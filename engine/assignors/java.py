@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Generic, TypeVar
 
+from engine.core import java
+from engine.core.java import capacity_after_puts, string_hash
+from engine.core.java import spread as _spread
 from engine.core.records import TopicPartition
 
 K = TypeVar("K", bound=Hashable)
@@ -20,60 +23,24 @@ _DEFAULT_CAPACITY = 16
 _LOAD_FACTOR = 0.75
 
 
-def _int32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
 def compare_key(text: str) -> bytes:
     """A sort key that orders strings as Java's ``String.compareTo`` does (by UTF-16 unit)."""
     return text.encode("utf-16-be", "surrogatepass")
 
 
-def string_hash(text: str) -> int:
-    """Java's ``String.hashCode()``: ``s[0]*31^(n-1) + ... + s[n-1]`` over UTF-16 units, int32."""
-    data = compare_key(text)
-    value = 0
-    for index in range(0, len(data), 2):
-        value = (value * 31 + (data[index] << 8 | data[index + 1])) & 0xFFFFFFFF
-    return _int32(value)
-
-
 def topic_partition_hash(tp: TopicPartition) -> int:
     """Java's ``TopicPartition.hashCode()``: ``31 * (31 + partition) + topic.hashCode()``."""
-    return _int32(31 * (31 + tp.partition) + string_hash(tp.topic))
-
-
-def _spread(hash_code: int) -> int:
-    """``HashMap.hash``: the high half of the hash folded into the low half."""
-    unsigned = hash_code & 0xFFFFFFFF
-    return unsigned ^ (unsigned >> 16)
-
-
-def capacity_after_puts(size: int) -> int:
-    """The table size of a default ``new HashMap<>()`` after ``size`` distinct puts."""
-    capacity = _DEFAULT_CAPACITY
-    while size > capacity * _LOAD_FACTOR:
-        capacity *= 2
-    return capacity
+    return java.topic_partition_hash(tp.topic, tp.partition)
 
 
 def hash_order(
     keys: Iterable[K], hash_code: Callable[[K], int], capacity: int | None = None
 ) -> list[K]:
-    """The iteration order of a ``HashMap``/``HashSet`` that received ``keys`` in this order.
-
-    Entries are visited by bucket (``spread(hash) & (capacity - 1)``) and, within a bucket,
-    in insertion order (``put`` appends to a bucket's list, and resizes keep that order).
-    """
+    """The iteration order of a ``HashMap``/``HashSet`` that received ``keys`` in this order
+    (``capacity`` defaults to that of a ``new HashMap<>()`` after those puts)."""
     items = list(keys)
     size = capacity if capacity is not None else capacity_after_puts(len(items))
-    mask = size - 1
-    indexed = [
-        (_spread(hash_code(key)) & mask, position, key) for position, key in enumerate(items)
-    ]
-    indexed.sort(key=lambda entry: (entry[0], entry[1]))
-    return [key for _, _, key in indexed]
+    return java.hash_order(items, hash_code, size)
 
 
 def string_hash_order(keys: Iterable[str]) -> list[str]:

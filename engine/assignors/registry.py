@@ -70,13 +70,19 @@ def get(strategy: str | type[Any] | PartitionAssignor) -> PartitionAssignor:
     return candidate
 
 
+def split_strategies(text: str) -> list[str]:
+    """A comma-separated ``partition.assignment.strategy`` value as its names (Kafka's
+    ``LIST`` config type: trimmed, empty items dropped)."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def get_all(strategies: Iterable[str | type[Any] | PartitionAssignor]) -> list[PartitionAssignor]:
     """The assignors of a ``partition.assignment.strategy`` list, in order.
 
     As Kafka does, two assignors with the same name are refused.
     """
     if isinstance(strategies, str):
-        strategies = [part.strip() for part in strategies.split(",") if part.strip()]
+        strategies = split_strategies(strategies)
     assignors: list[PartitionAssignor] = []
     seen: dict[str, str] = {}
     for strategy in strategies:

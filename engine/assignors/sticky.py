@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from engine.assignors.base import AbstractPartitionAssignor, RebalanceProtocol, prepare_input
+from engine.assignors.cooperative import transferring_ownership
 from engine.assignors.java import compute_if_absent_order
 from engine.assignors.ordering import sorted_members
 from engine.assignors.sticky_constrained import build_constrained
@@ -129,11 +130,5 @@ def _transferring(
     subscriptions: Mapping[str, Subscription], assignment: Mapping[str, list[TopicPartition]]
 ) -> dict[TopicPartition, str]:
     """Kafka's ``computePartitionsTransferringOwnership``: added to one, revoked from another."""
-    added: dict[TopicPartition, str] = {}
-    revoked: set[TopicPartition] = set()
-    for member, assigned in assignment.items():
-        owned = subscriptions[member].owned_partitions
-        owned_set, assigned_set = set(owned), set(assigned)
-        added.update((tp, member) for tp in assigned if tp not in owned_set)
-        revoked.update(tp for tp in owned if tp not in assigned_set)
-    return {tp: member for tp, member in added.items() if tp in revoked}
+    owned = {member: sub.owned_partitions for member, sub in subscriptions.items()}
+    return transferring_ownership(owned, assignment)

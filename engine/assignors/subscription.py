@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from engine.core.args import is_int
 from engine.core.records import TopicPartition
 
 #: ``AbstractStickyAssignor.DEFAULT_GENERATION``: a member that reports no generation.
@@ -40,7 +41,7 @@ class Subscription:
         unique = tuple(dict.fromkeys(str(topic) for topic in topics))
         object.__setattr__(self, "topics", unique)
         object.__setattr__(self, "owned_partitions", _partitions(self.owned_partitions))
-        if isinstance(self.generation, bool) or not isinstance(self.generation, int):
+        if not is_int(self.generation):
             raise TypeError(f"Subscription generation must be an int, not {self.generation!r}")
 
 

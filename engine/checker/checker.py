@@ -12,8 +12,8 @@ key and value together, so a scenario should produce distinct values.
 * **uncommitted** (not counted against validity): acknowledged (with ``acks=1``), still
   in the leader's log at its offset, but above the high watermark, so no consumer can
   read it yet; it becomes visible if the ISR recovers, or is lost if the leader fails.
-* A partition without a leader cannot be read; its acknowledged records are listed as
-  ``unavailable`` rather than lost.
+* A partition that cannot be read now (no leader, its leader down, or the topic
+  deleted) has its acknowledged records listed as ``unavailable`` rather than lost.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.checker.committed import committed_records
 from engine.checker.history import AckHistory, Acknowledged
+from engine.core.errors import KafkaConnectionError, LeaderNotAvailableError
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
-
-READ_CHUNK = 10_000
+    from engine.core.records import PartitionDescription
 
 
 class Anomaly(NamedTuple):
@@ -85,25 +86,23 @@ class CheckReport(NamedTuple):
         printer.text(repr(self))  # type: ignore[attr-defined]
 
 
-def _committed(cluster: Cluster, topic: str, partition: int) -> list[tuple[bytes | None,
-                                                                           bytes | None]] | None:
-    """``(key, value)`` of every committed record, indexed from the log start, or None."""
-    description = cluster.describe_topic(topic).partitions[partition]
+Record = tuple[bytes | None, bytes | None]
+
+
+def _committed(cluster: Cluster, topic: str,
+               description: PartitionDescription) -> list[Record] | str:
+    """``(key, value)`` of every committed record, indexed from the log start; or why
+    the partition cannot be read now."""
     if description.leader is None:
-        return None
+        return "the partition has no leader"
     try:
-        start = description.log_start_offset
-        out: list[tuple[bytes | None, bytes | None]] = []
-        offset = start
-        while True:
-            batch = cluster.fetch(topic, partition, offset, READ_CHUNK)
-            if not batch:
-                break
-            out.extend((r.key, r.value) for r in batch)
-            offset = batch[-1].offset + 1
-    except Exception:
-        return None
-    return [(None, None)] * start + out
+        records = committed_records(cluster, topic, description)
+    except LeaderNotAvailableError:
+        return "the partition has no leader"
+    except KafkaConnectionError:
+        return f"its leader, broker {description.leader}, is down"
+    start = description.log_start_offset
+    return [(None, None)] * start + [(r.key, r.value) for r in records]
 
 
 def check(cluster: Cluster, history: AckHistory) -> CheckReport:
@@ -118,11 +117,17 @@ def check(cluster: Cluster, history: AckHistory) -> CheckReport:
     unavailable: list[Anomaly] = []
     present = 0
     for (topic, partition), acks in sorted(by_partition.items()):
-        log = _committed(cluster, topic, partition) if cluster.has_topic(topic) else None
-        if log is None:
+        if cluster.has_topic(topic):
+            description = cluster.describe_topic(topic).partitions[partition]
+            log = _committed(cluster, topic, description)
+        else:
+            description, log = None, "the topic does not exist"
+        if isinstance(log, str):
             unavailable.extend(Anomaly("unavailable", topic, partition, a.offset, a.key,
-                                       a.value, "the partition has no leader") for a in acks)
+                                       a.value, log) for a in acks)
             continue
+        assert description is not None
+        tail = _LeaderTail(cluster, topic, description)
         positions: dict[tuple[bytes | None, bytes | None], list[int]] = defaultdict(list)
         for offset, record in enumerate(log):
             positions[record].append(offset)
@@ -130,7 +135,7 @@ def check(cluster: Cluster, history: AckHistory) -> CheckReport:
         last_ack: Acknowledged | None = None
         for a in acks:
             where = positions.get((a.key, a.value))
-            if not where and _in_leader_tail(cluster, a):
+            if not where and tail.holds(a):
                 uncommitted.append(Anomaly(
                     "uncommitted", topic, partition, a.offset, a.key, a.value,
                     f"in the leader's log above the high watermark {len(log)}"))
@@ -164,14 +169,28 @@ def check(cluster: Cluster, history: AckHistory) -> CheckReport:
                        tuple(reordered), tuple(uncommitted), tuple(unavailable))
 
 
-def _in_leader_tail(cluster: Cluster, a: Acknowledged) -> bool:
-    """Whether the leader's log holds ``a`` at its offset, above the high watermark."""
-    leader = cluster.describe_topic(a.topic).partitions[a.partition].leader
-    if leader is None:
-        return False
-    end = next(r.log_end_offset for r in cluster.replicas(a.topic, a.partition)
-               if r.broker == leader)
-    if not 0 <= a.offset < end:
-        return False
-    records = cluster.replica_records(a.topic, a.partition, leader, a.offset, 1)
-    return bool(records) and (records[0].key, records[0].value) == (a.key, a.value)
+class _LeaderTail:
+    """The leader's log of one partition, beyond what the committed log shows; its end
+    offset is looked up once, on first use."""
+
+    def __init__(self, cluster: Cluster, topic: str, description: PartitionDescription) -> None:
+        self._cluster = cluster
+        self._topic = topic
+        self._partition = description.partition
+        self._leader = description.leader
+        self._end: int | None = None
+
+    def holds(self, a: Acknowledged) -> bool:
+        """Whether the leader's log holds ``a`` at its offset, above the high watermark."""
+        leader = self._leader
+        if leader is None:
+            return False
+        if self._end is None:
+            self._end = next(r.log_end_offset
+                             for r in self._cluster.replicas(self._topic, self._partition)
+                             if r.broker == leader)
+        if not 0 <= a.offset < self._end:
+            return False
+        records = self._cluster.replica_records(self._topic, self._partition, leader,
+                                                a.offset, 1)
+        return bool(records) and (records[0].key, records[0].value) == (a.key, a.value)

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from engine.checker.committed import committed_records
 from engine.core.records import TopicPartition
 
 if TYPE_CHECKING:
@@ -146,13 +147,8 @@ def produced_records(cluster: Cluster, *topics: str) -> list[RecordId]:
     found: list[RecordId] = []
     for topic in topics:
         for p in cluster.describe_topic(topic).partitions:
-            offset = p.log_start_offset
-            while offset < p.high_watermark:
-                batch = cluster.fetch(topic, p.partition, offset, p.high_watermark - offset)
-                if not batch:
-                    break
-                found.extend(RecordId(topic, r.partition, r.offset) for r in batch)
-                offset = batch[-1].offset + 1
+            found.extend(RecordId(topic, r.partition, r.offset)
+                         for r in committed_records(cluster, topic, p))
     return found
 
 

@@ -33,7 +33,7 @@ BASE_PORT = 9092
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1"})
 
 # ClientUtils.getHost / getPort (Utils.HOST_PORT_PATTERN)
-_HOST_PORT = re.compile(r".*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)")
+HOST_PORT = re.compile(r".*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)")
 _IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 
 
@@ -73,7 +73,7 @@ def resolve(cluster: Cluster, servers: str | None) -> Bootstrap:
     unresolved: list[tuple[str, str]] = []
     resolved: list[tuple[str, int]] = []
     for entry in entries:
-        match = _HOST_PORT.fullmatch(entry)
+        match = HOST_PORT.fullmatch(entry)
         if match is None or not match.group(1):
             return Bootstrap("invalid", entry)
         host, port = match.group(1), int(match.group(2))

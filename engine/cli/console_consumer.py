@@ -32,9 +32,10 @@ import random
 from typing import Any
 
 from engine.cli.bootstrap import Bootstrap, resolve, socket_text
-from engine.cli.java import JavaException, stack_trace
+from engine.cli.java import JavaException, NumberFormat, stack_trace
 from engine.cli.jopt import OptionSet, OptionSpec
 from engine.cli.tool import (
+    CommandOptions,
     ToolExit,
     ToolIO,
     check_required_args,
@@ -72,7 +73,7 @@ _FORMATTER_HELP = (
 )
 
 
-class ConsoleConsumerOptions:
+class ConsoleConsumerOptions(CommandOptions):
     """``ConsoleConsumerOptions`` of Kafka 4.4.0."""
 
     def __init__(self, args: list[str], io: ToolIO, cluster: Cluster) -> None:
@@ -160,12 +161,6 @@ class ConsoleConsumerOptions:
         except JavaException as error:
             print_usage_and_exit(io, p, str(error.message))
         self._check(cluster)
-
-    def has(self, spec: OptionSpec) -> bool:
-        return self.options.has(spec)
-
-    def _usage(self, message: str) -> None:
-        print_usage_and_exit(self.io, self.parser, message)
 
     def _check(self, cluster: Cluster) -> None:
         io, options = self.io, self.options
@@ -261,11 +256,8 @@ class ConsoleConsumerOptions:
             raw = str(self.options.value_of(self.offset))
             if raw.lower() in ("earliest", "latest"):
                 return raw.lower()
-            try:
-                value = _java_long(raw)
-            except ValueError:
-                value = -1
-            if value < 0:
+            value = NumberFormat.parse_or_none("Long", raw)
+            if value is None or value < 0:
                 self._usage(f"The provided offset value '{raw}' is incorrect. Valid values are "
                             "'earliest', 'latest', or a non-negative long.")
             return value
@@ -281,15 +273,6 @@ class ConsoleConsumerOptions:
                         "version. Use --formatter-property instead.")
             spec = self.property
         return parse_key_value_args(str(v) for v in self.options.values_of(spec))
-
-
-def _java_long(text: str) -> int:
-    if not text or not all(c.isdigit() for c in text.lstrip("+-")) or text in "+-":
-        raise ValueError(text)
-    value = int(text)
-    if not -(2**63) <= value < 2**63:
-        raise ValueError(text)
-    return value
 
 
 class MessageFormatter:

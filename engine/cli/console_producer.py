@@ -24,10 +24,11 @@ constructor does. Files
 
 from __future__ import annotations
 
-from engine.cli.bootstrap import resolve
+from engine.cli.bootstrap import HOST_PORT, resolve
 from engine.cli.java import JavaException, stack_trace
-from engine.cli.jopt import OptionSet, OptionSpec
+from engine.cli.jopt import OptionSet
 from engine.cli.tool import (
+    CommandOptions,
     ToolExit,
     ToolIO,
     check_required_args,
@@ -53,7 +54,7 @@ _READER_HELP = (
 _PRODUCER = "org.apache.kafka.tools.ConsoleProducer"
 
 
-class ConsoleProducerOptions:
+class ConsoleProducerOptions(CommandOptions):
     """``ConsoleProducer.ConsoleProducerOptions`` of Kafka 4.4.0."""
 
     def __init__(self, args: list[str], io: ToolIO) -> None:
@@ -172,12 +173,6 @@ class ConsoleProducerOptions:
             print_usage_and_exit(io, p, str(error.message))
         self._check_args()
 
-    def has(self, spec: OptionSpec) -> bool:
-        return self.options.has(spec)
-
-    def _usage(self, message: str) -> None:
-        print_usage_and_exit(self.io, self.parser, message)
-
     def _check_args(self) -> None:
         io, options = self.io, self.options
         maybe_print_help_or_version(io, self.parser, options, self.args,
@@ -255,9 +250,7 @@ class ConsoleProducerOptions:
 
 def _has_port(entry: str) -> bool:
     """``Utils.getPort(hostPort) != null``."""
-    import re
-
-    return re.fullmatch(r".*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)", entry) is not None
+    return HOST_PORT.fullmatch(entry) is not None
 
 
 class LineReader:

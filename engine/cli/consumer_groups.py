@@ -45,8 +45,9 @@ import re
 from engine.cli.bootstrap import BASE_PORT, Bootstrap, resolve
 from engine.cli.hashorder import hashmap_order, topic_partition_hash
 from engine.cli.java import JavaException, stack_trace
-from engine.cli.jopt import OptionSet, OptionSpec
+from engine.cli.jopt import OptionSet
 from engine.cli.tool import (
+    CommandOptions,
     ToolExit,
     ToolIO,
     check_invalid_args,
@@ -76,7 +77,7 @@ _STATES = {"stable": "Stable", "empty": "Empty", "dead": "Dead",
 _REBALANCING = {"PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"}
 
 
-class ConsumerGroupCommandOptions:
+class ConsumerGroupCommandOptions(CommandOptions):
     """``ConsumerGroupCommandOptions`` of Kafka 4.4.0."""
 
     def __init__(self, args: list[str], io: ToolIO) -> None:
@@ -189,12 +190,6 @@ class ConsumerGroupCommandOptions:
             io.err('Exception in thread "main" ' + stack_trace(error), end="")
             raise ToolExit(1) from None
         self._check_args()
-
-    def has(self, spec: OptionSpec) -> bool:
-        return self.options.has(spec)
-
-    def _usage(self, message: str) -> None:
-        print_usage_and_exit(self.io, self.parser, message)
 
     def _check_args(self) -> None:
         io, parser, options = self.io, self.parser, self.options

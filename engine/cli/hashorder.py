@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from engine.core import java
+
 
 def string_hash(text: str) -> int:
     """Java's ``String.hashCode`` (over UTF-16 code units), as an unsigned 32-bit int."""
-    h = 0
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
-    return h
+    return java.string_hash(text) & 0xFFFFFFFF
 
 
 def _table_size_for(n: int) -> int:
@@ -47,19 +46,12 @@ def hashmap_order(
     """
     keys = list(keys)
     table = table_size or capacity(len(keys), initial_capacity)
-
-    code = hash_code or string_hash
-
-    def bucket(key: Any) -> int:
-        h = code(key) & 0xFFFFFFFF
-        return (h ^ (h >> 16)) & (table - 1)
-
-    return [k for _, k in sorted(enumerate(keys), key=lambda item: (bucket(item[1]), item[0]))]
+    return java.hash_order(keys, hash_code or string_hash, table)
 
 
 def topic_partition_hash(topic: str, partition: int) -> int:
-    """``TopicPartition.hashCode()``: ``31 * (31 + partition) + topic.hashCode()``."""
-    return (31 * (31 + partition) + string_hash(topic)) & 0xFFFFFFFF
+    """``TopicPartition.hashCode()``: ``31 * (31 + partition) + topic.hashCode()``, unsigned."""
+    return java.topic_partition_hash(topic, partition) & 0xFFFFFFFF
 
 
 def copy_capacity(count: int) -> int:

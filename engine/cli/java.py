@@ -127,6 +127,11 @@ class NumberFormat:
                             frames)
 
     @staticmethod
+    def parse_or_none(type_name: str, text: str) -> int | None:
+        """``text`` as ``parseInt``/``parseLong`` reads it, or None where they throw."""
+        return int(text) if NumberFormat._failure(type_name, text) is None else None
+
+    @staticmethod
     def _failure(type_name: str, text: str) -> str | None:
         """Which check of ``parseInt``/``parseLong`` rejects ``text`` (None: it parses)."""
         if not text:

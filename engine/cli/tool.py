@@ -62,6 +62,21 @@ def print_usage_and_exit(io: ToolIO, parser: OptionParser, message: str) -> None
     raise ToolExit(1)
 
 
+class CommandOptions:
+    """What a tool's options class shares (Kafka's ``CommandDefaultOptions``): its
+    parser, the parsed options and the stream usage errors go to."""
+
+    io: ToolIO
+    parser: OptionParser
+    options: OptionSet
+
+    def has(self, spec: OptionSpec) -> bool:
+        return self.options.has(spec)
+
+    def _usage(self, message: str) -> None:
+        print_usage_and_exit(self.io, self.parser, message)
+
+
 def print_version_and_exit(io: ToolIO) -> None:
     io.out(KAFKA_VERSION)
     raise ToolExit(0)

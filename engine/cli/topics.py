@@ -34,6 +34,7 @@ from engine.cli.hashorder import copied_map_order, hashmap_order
 from engine.cli.java import JavaException, stack_trace
 from engine.cli.jopt import OptionSet, OptionSpec
 from engine.cli.tool import (
+    CommandOptions,
     ToolExit,
     ToolIO,
     check_invalid_args,
@@ -41,7 +42,6 @@ from engine.cli.tool import (
     default_parser,
     maybe_print_help_or_version,
     print_main_exception,
-    print_usage_and_exit,
 )
 from engine.core import Cluster, PartitionDescription
 from engine.core.configs import TOPIC_CONFIG_SYNONYMS, TOPIC_CONFIGS, validate_topic_configs
@@ -96,7 +96,7 @@ def broker_error(error: KafkaError) -> JavaException:
 # ----------------------------------------------------------------------------- options
 
 
-class TopicCommandOptions:
+class TopicCommandOptions(CommandOptions):
     """``TopicCommand.TopicCommandOptions``: the parser, the parse and ``checkArgs``."""
 
     def __init__(self, args: list[str], io: ToolIO) -> None:
@@ -187,9 +187,6 @@ class TopicCommandOptions:
                             self.unavailable)
         self._check_args()
 
-    def has(self, spec: OptionSpec) -> bool:
-        return self.options.has(spec)
-
     def value(self, spec: OptionSpec, accessor_line: int) -> object:
         """``valueAsOption``: the value, with the frames of the accessor that reads it."""
         try:
@@ -200,9 +197,6 @@ class TopicCommandOptions:
                 f"{_CLS}$TopicCommandOptions.{_ACCESSORS[accessor_line]}"
                 f"(TopicCommand.java:{accessor_line})",
             ) from None
-
-    def _usage(self, message: str) -> None:
-        print_usage_and_exit(self.io, self.parser, message)
 
     def _check_args(self) -> None:
         io, parser, options = self.io, self.parser, self.options
@@ -518,21 +512,20 @@ class TopicService:
             self.io.out(line)
         if not describe_partitions:
             return
-        min_isr = int(str(self.cluster.topic_config(name).get_string("min.insync.replicas")))
         for partition in partitions:
-            if describe_configs or self._reported(partition, min_isr, live):
+            if describe_configs or self._reported(partition, live):
                 self.io.out(partition_line(name, partition, elr=elr))
 
-    def _reported(self, partition: object, min_isr: int, live: set[int]) -> bool:
+    def _reported(self, partition: PartitionDescription, live: set[int]) -> bool:
+        """Whether a partition passes the ``--*-partitions`` filters given. Unavailable is
+        TopicCommand's own test: no leader, or a leader that is not a live broker."""
         opts = self.opts
         leader = _leader(partition)
-        isr = tuple(getattr(partition, "isr", ()))
-        replicas = tuple(getattr(partition, "replicas", ()))
         checks: list[tuple[OptionSpec, Callable[[], bool]]] = [
-            (opts.under_replicated, lambda: len(replicas) - len(isr) > 0),
+            (opts.under_replicated, lambda: partition.under_replicated),
             (opts.unavailable, lambda: leader is None or leader not in live),
-            (opts.under_min_isr, lambda: leader is None or len(isr) < min_isr),
-            (opts.at_min_isr, lambda: min_isr == len(isr)),
+            (opts.under_min_isr, lambda: partition.under_min_isr),
+            (opts.at_min_isr, lambda: partition.at_min_isr),
         ]
         return any(opts.has(spec) and test() for spec, test in checks)
 

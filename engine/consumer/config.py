@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.assignors.registry import DEFAULT_STRATEGIES, split_strategies
 from engine.consumer.reset import ResetStrategy, parse_reset_strategy
+from engine.core.args import is_int
 from engine.core.configdef import Range, ValidString, _invalid
 from engine.core.errors import InvalidConfigurationError
 from engine.core.names import invalid_reason
 
-DEFAULT_ASSIGNMENT_STRATEGY = ("range", "cooperative-sticky")
+DEFAULT_ASSIGNMENT_STRATEGY = DEFAULT_STRATEGIES
 
 _INT_CONFIGS: dict[str, tuple[str, int, Range | None]] = {
     # python name: (Kafka name, default, validator)
@@ -72,12 +74,19 @@ class ConsumerConfig:
     key_deserializer: Callable[[bytes], Any] | None
     value_deserializer: Callable[[bytes], Any] | None
     client_host: str
-    ints: Mapping[str, int]
+    fetch_min_bytes: int
+    fetch_max_wait_ms: int
+    fetch_max_bytes: int
+    max_partition_fetch_bytes: int
+    request_timeout_ms: int
+    retry_backoff_ms: int
+    retry_backoff_max_ms: int
+    default_api_timeout_ms: int
 
 
 def _check_int(py_name: str, value: object) -> int:
     kafka_name, _, validator = _INT_CONFIGS[py_name]
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise _invalid(kafka_name, value, "Not a number of type INT")
     if validator is not None:
         validator.ensure_valid(kafka_name, value)
@@ -104,7 +113,7 @@ def _check_instance_id(instance_id: object) -> str | None:
 def _strategies(value: object) -> tuple[Any, ...]:
     items: Sequence[Any]
     if isinstance(value, str):
-        items = [s.strip() for s in value.split(",") if s.strip()]
+        items = split_strategies(value)
     elif isinstance(value, Sequence):
         items = list(value)
     else:
@@ -155,16 +164,10 @@ def build_config(given: Mapping[str, Any], next_sequence: Callable[[], int]) -> 
         group_instance_id=instance_id,
         auto_offset_reset=reset,
         enable_auto_commit=auto_commit,
-        auto_commit_interval_ms=ints["auto_commit_interval_ms"],
-        max_poll_records=ints["max_poll_records"],
-        session_timeout_ms=ints["session_timeout_ms"],
-        heartbeat_interval_ms=ints["heartbeat_interval_ms"],
-        max_poll_interval_ms=ints["max_poll_interval_ms"],
         rebalance_timeout_ms=int(rebalance_timeout),
         partition_assignment_strategy=_strategies(
             kwargs.get("partition_assignment_strategy", DEFAULT_ASSIGNMENT_STRATEGY)),
         isolation_level=isolation,
-        metadata_max_age_ms=ints["metadata_max_age_ms"],
         allow_auto_create_topics=_check_bool(
             "allow.auto.create.topics", kwargs.get("allow_auto_create_topics", True)),
         exclude_internal_topics=_check_bool(
@@ -172,5 +175,5 @@ def build_config(given: Mapping[str, Any], next_sequence: Callable[[], int]) -> 
         key_deserializer=kwargs.get("key_deserializer"),
         value_deserializer=kwargs.get("value_deserializer"),
         client_host=str(kwargs.get("client_host", "/127.0.0.1")),
-        ints=ints,
+        **ints,
     )

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 from engine.consumer.config import ConsumerConfig, build_config
 from engine.consumer.membership import STABLE, GroupMembership, resolve_assignors
 from engine.consumer.subscription import MUTUALLY_EXCLUSIVE, SubscriptionState
+from engine.core.args import is_int
 from engine.core.delivery import connection_error
 from engine.core.errors import (
     CoordinatorNotAvailableError,
@@ -86,7 +87,7 @@ _NOT_ASSIGNED = "You can only check the position for partitions assigned to this
 
 def _tp(value: Any) -> TopicPartition:
     if (not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], str)
-            or isinstance(value[1], bool) or not isinstance(value[1], int)):
+            or not is_int(value[1])):
         raise TypeError(f"expected a TopicPartition(topic, partition), got {value!r}")
     return TopicPartition(value[0], value[1])
 
@@ -257,12 +258,12 @@ class Consumer:
                 max_records: int | None = None) -> dict[TopicPartition, list[ConsumerRecord]]:
         """aiokafka's ``getmany``: records per partition (optionally only ``partitions``)."""
         self._ensure_open()
-        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int):
+        if not is_int(timeout_ms):
             raise TypeError(f"timeout_ms must be an int, got {timeout_ms!r}")
         if timeout_ms < 0:
             raise IllegalArgumentError("Timeout must not be negative")
         limit = self.config.max_poll_records if max_records is None else max_records
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        if not is_int(limit) or limit < 1:
             raise IllegalArgumentError(f"max_records must be a positive int, got {limit!r}")
         only = {_tp(p) for p in partitions}
         if self._subs.mode is None:
@@ -317,30 +318,28 @@ class Consumer:
 
     def _partition_failed(self, tp: TopicPartition, error: KafkaError) -> None:
         """A request for ``tp`` failed: refresh metadata, retry after retry.backoff.ms."""
-        self._retry_at[tp] = self._cluster.now_ms + self.config.ints["retry_backoff_ms"]
+        self._retry_at[tp] = self._cluster.now_ms + self.config.retry_backoff_ms
         name = type(error).__name__
         if self._fetch_errors.get(tp) == name:
             return
         self._fetch_errors[tp] = name
-        replicas = () if isinstance(error, UnknownTopicOrPartitionError) else (
-            self._cluster.replicas(tp.topic, tp.partition))
+        leader = None if isinstance(error, UnknownTopicOrPartitionError) else (
+            self._cluster.partition_leader(tp.topic, tp.partition))
         state = self._subs.assignment.get(tp)
         self._record("fetch_failed", {
             "member_id": self._membership.member_id, "topic": tp.topic,
-            "partition": tp.partition, "error": name,
-            "leader": next((r.broker for r in replicas if r.is_leader), None),
+            "partition": tp.partition, "error": name, "leader": leader,
             "position": None if state is None else state.position})
 
     def _partition_ok(self, tp: TopicPartition) -> None:
         self._retry_at.pop(tp, None)
         if self._fetch_errors.pop(tp, None) is None:
             return
-        replicas = self._cluster.replicas(tp.topic, tp.partition)
         state = self._subs.assignment.get(tp)
         self._record("fetch_resumed", {
             "member_id": self._membership.member_id, "topic": tp.topic,
             "partition": tp.partition,
-            "leader": next((r.broker for r in replicas if r.is_leader), None),
+            "leader": self._cluster.partition_leader(tp.topic, tp.partition),
             "position": None if state is None else state.position})
 
     def _update_positions(self) -> None:
@@ -482,7 +481,7 @@ class Consumer:
         to_commit = self._subs.consumed_offsets() if offsets is None else offsets
         if offsets is None and not to_commit:
             return
-        self._membership.commit_sync(to_commit, self.config.ints["default_api_timeout_ms"])
+        self._membership.commit_sync(to_commit, self.config.default_api_timeout_ms)
 
     def commit_async(self, offsets: Mapping[TopicPartition, Any] | None = None,
                      callback: Any = None) -> None:
@@ -521,7 +520,7 @@ class Consumer:
                 raise CoordinatorNotAvailableError()
             return self._cluster.groups.fetch_offsets(group_id, tps)
 
-        timeout = self.config.ints["default_api_timeout_ms"]
+        timeout = self.config.default_api_timeout_ms
         return membership.retry_until(  # type: ignore[no-any-return]
             attempt, timeout,
             f"Timeout of {timeout}ms expired before the last committed offset for partitions "
@@ -546,7 +545,7 @@ class Consumer:
         """Make the next ``poll`` start at ``offset`` for ``partition``."""
         self._ensure_open()
         tp = _tp(partition)
-        if isinstance(offset, bool) or not isinstance(offset, int):
+        if not is_int(offset):
             raise TypeError(f"offset must be an int, got {offset!r}")
         if offset < 0:
             raise IllegalArgumentError("seek offset must not be a negative number")

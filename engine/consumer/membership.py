@@ -37,7 +37,7 @@ only journaled (``auto_commit_failed``, once per error) and retried after
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.consumer.listener import run_now
@@ -54,8 +54,10 @@ from engine.core.errors import (
     RebalanceInProgressError,
     UnknownMemberIdError,
 )
+from engine.core.java import capacity_after_puts, hash_order, java_list, string_hash
 from engine.core.records import TopicPartition
 from engine.group.coordinator import tp_list
+from engine.group.offsets import normalize_offsets
 from engine.group.state import Pending
 
 if TYPE_CHECKING:
@@ -101,9 +103,11 @@ def choose_protocol(assignors: list[Any]) -> str:
     common = set.intersection(*(set(getattr(a, "supported_protocols", ("EAGER",)))
                                 for a in assignors))
     if not common:
-        names = [a.name for a in assignors]
-        raise IllegalArgumentError(f"Specified assignors {names} do not have commonly "
-                                   "supported rebalance protocol")
+        # Kafka collects the names with Collectors.toSet(): a HashSet, printed as [a, b].
+        names = list(dict.fromkeys(a.name for a in assignors))
+        names = hash_order(names, string_hash, capacity_after_puts(len(names)))
+        raise IllegalArgumentError(f"Specified assignors {java_list(names)} do not have "
+                                   "commonly supported rebalance protocol")
     return "COOPERATIVE" if "COOPERATIVE" in common else "EAGER"
 
 
@@ -181,8 +185,8 @@ class GroupMembership:
 
     def backoff_ms(self, attempts: int) -> int:
         """Kafka's exponential retry backoff, without its random jitter."""
-        base = self._config.ints["retry_backoff_ms"]
-        ceiling = max(self._config.ints["retry_backoff_max_ms"], base)
+        base = self._config.retry_backoff_ms
+        ceiling = max(self._config.retry_backoff_max_ms, base)
         return min(base * 2 ** min(attempts, 30), ceiling)
 
     # ---------------------------------------------------------- coordinator
@@ -217,7 +221,7 @@ class GroupMembership:
         self._coordinator_failed(lost, error)
 
     def _coordinator_failed(self, lost: int | None, error: KafkaError) -> None:
-        self.coordinator_retry_ms = self._cluster.now_ms + self._config.ints["retry_backoff_ms"]
+        self.coordinator_retry_ms = self._cluster.now_ms + self._config.retry_backoff_ms
         if self.lost_coordinator is None:
             self.lost_coordinator = -1 if lost is None else lost
             self._record("coordinator_unavailable", {
@@ -265,7 +269,7 @@ class GroupMembership:
         assert self.group_id is not None
         if not self.ensure_coordinator():  # the heartbeat thread looks for it too
             self._heartbeat_timer = self._cluster.clock.call_later(
-                self._config.ints["retry_backoff_ms"], self._heartbeat_tick,
+                self._config.retry_backoff_ms, self._heartbeat_tick,
                 name=f"heartbeat:{self._config.client_id}")
             return
         error = self.coordinator.heartbeat(self.group_id, self.member_id, self.generation,
@@ -420,8 +424,14 @@ class GroupMembership:
                                 for t in topics if self._cluster.has_topic(t)}
         self.metadata_snapshot = dict(partitions_per_topic)
         result = assignor.assign(partitions_per_topic, subscriptions)
-        return {member_id: [TopicPartition(*tp) for tp in result.get(member_id, [])]
-                for member_id in subscriptions}
+        assignments = {member_id: [TopicPartition(*tp) for tp in result.get(member_id, [])]
+                       for member_id in subscriptions}
+        if self.protocol == "COOPERATIVE":
+            from engine.assignors.cooperative import validate_cooperative_assignment
+
+            owned = {member_id: meta.owned_partitions for member_id, meta in subscriptions.items()}
+            validate_cooperative_assignment(assignor.name, owned, assignments)
+        return assignments
 
     def _on_sync_response(self, response: Any) -> None:
         error = response.error
@@ -451,7 +461,6 @@ class GroupMembership:
             revoked = sorted(owned - set(assigned))
             if revoked:
                 self._callback("partitions_revoked", revoked)
-                self._subs.set_assignment(sorted(owned - set(revoked)))
                 self.rejoin_needed = True
         self.next_auto_commit_ms = self._cluster.now_ms + self._config.auto_commit_interval_ms
         self._subs.set_assignment(sorted(assigned))
@@ -532,9 +541,11 @@ class GroupMembership:
             self.mark_coordinator_unknown(error)
             raise
 
-    def retry_until(self, attempt: Any, timeout_ms: int, message: str) -> Any:
+    def retry_until(self, attempt: Any, timeout_ms: int,
+                    message: str | Callable[[], str]) -> Any:
         """Run ``attempt()`` until it succeeds, retrying coordinator errors with backoff
-        on the simulated clock; after ``timeout_ms`` raise ``KafkaTimeoutError(message)``."""
+        on the simulated clock; after ``timeout_ms`` raise ``KafkaTimeoutError(message)``
+        (``message`` may be a function, called only then)."""
         deadline = self._cluster.now_ms + timeout_ms
         attempts = 0
         while True:
@@ -544,7 +555,7 @@ class GroupMembership:
                 pass
             now = self._cluster.now_ms
             if now >= deadline:
-                raise KafkaTimeoutError(message)
+                raise KafkaTimeoutError(message if isinstance(message, str) else message())
             self._cluster.advance(min(self.backoff_ms(attempts), deadline - now))
             attempts += 1
 
@@ -552,8 +563,8 @@ class GroupMembership:
         """``commitSync``: retry while the coordinator is unavailable, up to ``timeout_ms``."""
         return self.retry_until(
             lambda: self.commit_once(offsets), timeout_ms,
-            f"Timeout of {timeout_ms}ms expired before successfully committing offsets "
-            f"{java_offsets(offsets)}")
+            lambda: f"Timeout of {timeout_ms}ms expired before successfully committing "
+                    f"offsets {java_offsets(offsets)}")
 
     def maybe_auto_commit(self, force: bool = False) -> None:
         """Auto-commit consumed positions when ``auto.commit.interval.ms`` has passed."""
@@ -573,7 +584,7 @@ class GroupMembership:
         except KafkaError as error:  # Kafka logs a failed auto-commit and goes on
             name = type(error).__name__
             if isinstance(error, COORDINATOR_ERRORS):  # retried after retry.backoff.ms
-                self.next_auto_commit_ms = now + self._config.ints["retry_backoff_ms"]
+                self.next_auto_commit_ms = now + self._config.retry_backoff_ms
             if name != self._auto_commit_error:
                 self._record("auto_commit_failed", {"error": name})
             self._auto_commit_error = name
@@ -612,13 +623,8 @@ class GroupMembership:
 def java_offsets(offsets: Mapping[Any, Any]) -> str:
     """Offsets as Java prints a ``Map<TopicPartition, OffsetAndMetadata>``."""
     items = []
-    for tp, value in sorted(offsets.items()):
-        offset, metadata, epoch = value, "", -1
-        if isinstance(value, tuple) and len(value) == 2:
-            offset, metadata = value
-        elif hasattr(value, "offset"):
-            offset, metadata = value.offset, getattr(value, "metadata", "")
-            epoch = getattr(value, "leader_epoch", -1)
-        items.append(f"{tp[0]}-{tp[1]}=OffsetAndMetadata{{offset={offset}, "
-                     f"leaderEpoch={epoch if epoch >= 0 else 'null'}, metadata='{metadata}'}}")
+    for tp, om in sorted(normalize_offsets(offsets, -1).items()):
+        epoch = om.leader_epoch if om.leader_epoch >= 0 else "null"
+        items.append(f"{tp.topic}-{tp.partition}=OffsetAndMetadata{{offset={om.offset}, "
+                     f"leaderEpoch={epoch}, metadata='{om.metadata}'}}")
     return "{" + ", ".join(items) + "}"

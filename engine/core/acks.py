@@ -62,13 +62,11 @@ def enough_replicas_reached(
     offset but the ISR is below ``min_isr``, and ``NotLeaderOrFollowerError`` when
     ``broker`` lost the leadership while the request waited.
     """
-    belief = ps.belief.get(broker)
-    if belief is None or belief[1] != broker:
+    if not ps.believes_leader(broker):
         raise NotLeaderOrFollowerError()
     log = ps.logs[broker]
     if log.high_watermark < required_offset:
         return False
-    isr = belief[2] if belief[0] != ps.leader_epoch else ps.isr
-    if min_isr <= len(isr):
+    if min_isr <= len(ps.isr_seen_by(broker)):
         return True
     raise NotEnoughReplicasAfterAppendError()

@@ -23,8 +23,11 @@ from engine.journal import Journal
 _new_record_metadata = partial(tuple.__new__, RecordMetadata)
 
 
-def default_partitions(t: Topic, keys: list[bytes | None], bodies: list[int]) -> list[int]:
-    """Key hash for keyed records; the sticky partition, in batch.size strides, else."""
+def default_partitions(
+    t: Topic, keys: list[bytes | None], bodies: list[int], available: list[int] | None = None
+) -> list[int]:
+    """Key hash for keyed records; the sticky partition, in batch.size strides, else,
+    drawn from ``available`` (the partitions with a leader; ``None`` when all have one)."""
     n = len(t.logs)
     sticky = t.sticky
     cached = _hash_cache.get
@@ -32,8 +35,8 @@ def default_partitions(t: Topic, keys: list[bytes | None], bodies: list[int]) ->
     append = parts.append
     for k, body in zip(keys, bodies, strict=True):
         if k is None:
-            append(sticky.partition(n))
-            sticky.update(size_at_offset_delta(body, 0), n)
+            append(sticky.partition(n, available))
+            sticky.update(size_at_offset_delta(body, 0), n, available=available)
         else:
             h = cached(k)
             append((h if h is not None else positive_hash(k)) % n)

@@ -10,8 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 
+def is_int(value: Any) -> bool:
+    """Whether ``value`` is an ``int`` and not a ``bool`` (Java would not take ``True``)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def require_int(value: Any, what: str) -> int:
     """``value`` if it is an ``int`` (and not a ``bool``); a ``TypeError`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise TypeError(f"{what} must be an int, got {type(value).__name__} {value!r}")
     return value

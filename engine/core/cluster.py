@@ -247,13 +247,7 @@ class Cluster(ReplicationMixin):
         if replication_factor is None or replication_factor == -1:
             replication_factor = int(self._broker_configs["default.replication.factor"])
         overrides = validate_topic_configs(configs)
-        rng_state = self._rng.getstate()
-        try:
-            assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng,
-                                        fenced=self._fenced_brokers())
-        except Exception:
-            self._rng.setstate(rng_state)
-            raise
+        assignment = self._place(partitions, replication_factor)
         topic = self._new_topic(
             name, assignment, TopicConfig(overrides, broker_configs=self._broker_configs)
         )
@@ -283,13 +277,7 @@ class Cluster(ReplicationMixin):
         current = len(topic.logs)
         validate_new_partition_count(current, total, name)
         rf = len(topic.replicas[0])
-        rng_state = self._rng.getstate()
-        try:
-            added = place_replicas(self._brokers, total - current, rf, self._rng,
-                                   starting_partition=current, fenced=self._fenced_brokers())
-        except Exception:
-            self._rng.setstate(rng_state)
-            raise
+        added = self._place(total - current, rf, start=current)
         topic.replicas.extend([list(r) for r in added])
         self._add_partition_states(topic, current)
         self.journal.record(
@@ -344,7 +332,10 @@ class Cluster(ReplicationMixin):
         elif key_b is not None:
             p = positive_hash(key_b) % n
         else:
-            p = t.sticky.partition(n, self._available_partitions(t))
+            # one view of which partitions have a leader for the whole call, as the
+            # producer partitions and updates its sticky choice from one metadata snapshot
+            available = self._available_partitions(t)
+            p = t.sticky.partition(n, available)
         ps = t.partitions[p]
         if (ps.single and ps.leader is not None and not self._network.down_set
                 and via_broker is None and metadata is None):  # RF=1 on a healthy cluster
@@ -357,7 +348,7 @@ class Cluster(ReplicationMixin):
                                        [record_headers] if record_headers else None, acks_n,
                                        via_broker, metadata)
         if key_b is None and partition is None and partitioner is None:
-            t.sticky.update(batch_bytes, n, available=self._available_partitions(t))
+            t.sticky.update(batch_bytes, n, available=available)
         result = RecordMetadata(topic, p, offset if acks_n else -1, timestamp)
         if self._ack_histories and acks_n:
             self._note_acks([result], [key_b], [value_b], acks_n)
@@ -416,7 +407,7 @@ class Cluster(ReplicationMixin):
             parts = [custom_partition(partitioner, topic, k, v, n)
                      for k, v in zip(keys, values, strict=True)]
         else:
-            parts = default_partitions(t, keys, bodies)
+            parts = default_partitions(t, keys, bodies, self._available_partitions(t))
         result = self._deliver_many(
             t, parts, acks_n, via_broker,
             lambda logs: self._appender.append_grouped(t, parts, keys, values, bodies,
@@ -433,6 +424,19 @@ class Cluster(ReplicationMixin):
     ) -> list[ConsumerRecord]:
         """Read records from ``offset`` on, up to the high watermark (what consumers see)."""
         t = self._topic(topic)
+        self._check_fetch_leader(t, partition)
+        log_append_time = t.config.message_timestamp_type == "LogAppendTime"
+        return t.logs[partition].read(offset, max_records, timestamp_type=int(log_append_time))
+
+    def partition_leader(self, topic: str, partition: int) -> int | None:
+        """The id of the partition's current leader; ``None`` while it has none."""
+        t = self._topic(topic)
+        if not 0 <= partition < len(t.logs):
+            raise UnknownTopicOrPartitionError()
+        return t.partitions[partition].leader
+
+    def _check_fetch_leader(self, t: Topic, partition: int) -> None:
+        """Raise what a fetch from ``partition`` gets without a reachable leader."""
         if not 0 <= partition < len(t.logs):
             raise UnknownTopicOrPartitionError()
         leader = t.partitions[partition].leader
@@ -440,8 +444,6 @@ class Cluster(ReplicationMixin):
             raise LeaderNotAvailableError()
         if not self._network.is_running(leader):
             raise connection_error(leader)
-        log_append_time = t.config.message_timestamp_type == "LogAppendTime"
-        return t.logs[partition].read(offset, max_records, timestamp_type=int(log_append_time))
 
     def record_leader_epoch(self, topic: str, partition: int, offset: int) -> int:
         """The leader epoch stamped on the batch holding ``offset`` (its
@@ -458,6 +460,17 @@ class Cluster(ReplicationMixin):
         if topic is None:
             raise UnknownTopicOrPartitionError()  # Kafka's protocol text for a missing topic
         return topic
+
+    def _place(self, count: int, replication_factor: int, start: int = 0) -> list[list[int]]:
+        """Replica lists for ``count`` new partitions numbered from ``start``, placed on
+        the unfenced brokers; the seeded random source is left untouched on an error."""
+        rng_state = self._rng.getstate()
+        try:
+            return place_replicas(self._brokers, count, replication_factor, self._rng,
+                                  starting_partition=start, fenced=self._fenced_brokers())
+        except Exception:
+            self._rng.setstate(rng_state)
+            raise
 
     def _new_topic(self, name: str, assignment: list[list[int]], config: TopicConfig) -> Topic:
         topic = Topic(
@@ -518,7 +531,7 @@ class Cluster(ReplicationMixin):
     ) -> TopicDescription:
         """Create an internal topic such as ``__consumer_offsets`` (the broker does this
         itself, so no name checks or warnings)."""
-        assignment = place_replicas(self._brokers, partitions, replication_factor, self._rng)
+        assignment = self._place(partitions, replication_factor)
         topic = self._new_topic(
             name, assignment,
             TopicConfig(validate_topic_configs(configs), broker_configs=self._broker_configs),

@@ -29,6 +29,7 @@ from engine.core.faults import Faults
 from engine.core.log import PartitionLog
 from engine.core.metadata import (
     BASE_PORT,
+    RETRIABLE_ROUTING_ERRORS,
     BrokerMetadata,
     ClusterMetadata,
     MetadataCache,
@@ -94,16 +95,11 @@ class ReplicationMixin:
         """Registrations and replica logs for partitions ``start..`` of a new topic; the
         ISR holds the active replicas, the first of them leads (``createTopic``)."""
         for p in range(start, len(topic.replicas)):
-            ps = PartitionState(topic.name, p, topic.replicas[p])
-            active = [b for b in ps.replicas if self._controller.is_active_broker(b)]
-            if active and active != ps.replicas:
-                ps.isr = active
-                ps.leader = active[0]
-                ps.belief = {b: (0, ps.leader, tuple(active)) for b in ps.replicas}
-                ps.logs[ps.replicas[0]].epochs.clear()
-                ps.logs[ps.leader].assign_epoch(0, 0)
+            replicas = topic.replicas[p]
+            active = [b for b in replicas if self._controller.is_active_broker(b)]
+            ps = PartitionState(topic.name, p, replicas, active)
             topic.partitions.append(ps)
-            topic.logs.append(ps.logs[ps.leader if ps.leader is not None else ps.replicas[0]])
+            topic.logs.append(ps.logs[ps.isr[0]])
             self._replication.update_hw_mode(topic, ps)
 
     def _fenced_brokers(self) -> set[int]:
@@ -119,7 +115,7 @@ class ReplicationMixin:
         """Writes that do not come through ``produce`` (e.g. the group coordinator's) are
         replicated at once, as the broker writes them with acks=all."""
         ps = t.partitions[log.partition]
-        if len(ps.replicas) > 1:
+        if not ps.single:
             self._replication.replicate(t, ps)
 
     # ------------------------------------------------------------- faults
@@ -182,7 +178,6 @@ class ReplicationMixin:
         out = []
         for b in ps.replicas:
             log = ps.logs[b]
-            belief = ps.belief.get(b)
             out.append(ReplicaDescription(
                 broker=b,
                 is_leader=ps.leader == b,
@@ -191,7 +186,7 @@ class ReplicationMixin:
                 log_end_offset=log.log_end_offset,
                 high_watermark=log.high_watermark,
                 running=self._network.is_running(b),
-                believes_leader=belief is not None and belief[1] == b,
+                believes_leader=ps.believes_leader(b),
             ))
         return tuple(out)
 
@@ -233,19 +228,19 @@ class ReplicationMixin:
             via = self._check_broker(via_broker)
             if not self._network.is_running(via):
                 raise connection_error(via)
+        registrations = self._controller.registrations
         live = tuple(
             BrokerMetadata(b, "localhost", BASE_PORT + i)
             for i, b in enumerate(self._brokers)
-            if self._controller.registrations.get(b) is not None
-            and not self._controller.registrations[b].fenced)
+            if (reg := registrations.get(b)) is not None and not reg.fenced)
+        hears = self._controller.hears(via)
         topics: dict[str, tuple[PartitionMetadata, ...]] = {}
         for name in sorted(self._topics):
             parts = []
             for ps in self._topics[name].partitions:
-                epoch, leader, isr = ps.belief.get(via) or (
-                    ps.leader_epoch, ps.leader, tuple(ps.isr))
-                if self._controller.hears(via) or via not in ps.belief:
-                    epoch, leader, isr = ps.leader_epoch, ps.leader, tuple(ps.isr)
+                stale = via in ps.belief and not hears  # answers from what it last heard
+                epoch, leader, isr = (ps.belief[via] if stale else
+                                      (ps.leader_epoch, ps.leader, tuple(ps.isr)))
                 parts.append(PartitionMetadata(name, ps.partition, leader, epoch,
                                                tuple(ps.replicas), tuple(isr)))
             topics[name] = tuple(parts)
@@ -326,13 +321,11 @@ class ReplicationMixin:
         return [ps.partition for ps in t.partitions if ps.leader is not None]
 
     def _route(self, t: Topic, p: int, via_broker: int | None,
-               metadata: MetadataCache | None) -> tuple[int | None, PartitionLog]:
+               metadata: MetadataCache | None) -> tuple[int, PartitionLog]:
         """The broker that takes a request for partition ``p`` and its log. With a client
         metadata cache, ask its leader; on a routing error refresh and retry."""
         if metadata is None:
             return self._delivery.leader_log(t, p, via_broker)
-        from engine.core.metadata import RETRIABLE_ROUTING_ERRORS
-
         tried: set[int | None] = set()
         while True:
             leader = metadata.leader_for(self, TopicPartition(t.name, p))
@@ -354,16 +347,14 @@ class ReplicationMixin:
     ) -> int:
         """Route, check, append one batch and wait for ``acks``; the base offset."""
         broker, log = self._route(t, p, via_broker, metadata)
-        multi = len(t.partitions[p].replicas) > 1
+        multi = not t.partitions[p].single
         if acks == ACKS_ALL and multi:
-            assert broker is not None
             self._delivery.check_min_isr(t, p, broker)
         offset = self._appender.append(t, log, keys, values, timestamp, batch_bytes, headers,
                                        notify=False)
-        if multi or log is not t.logs[p]:
+        if multi:
             self._delivery.after_append(t, p, acks)
             if acks == ACKS_ALL:
-                assert broker is not None
                 self._delivery.await_acks(t, [(p, broker, offset + len(keys))])
         return offset
 
@@ -376,20 +367,16 @@ class ReplicationMixin:
         routes = {p: self._delivery.leader_log(t, p, via_broker) for p in touched}
         if acks == ACKS_ALL:
             for p in touched:
-                if len(t.partitions[p].replicas) > 1:
-                    broker = routes[p][0]
-                    assert broker is not None
-                    self._delivery.check_min_isr(t, p, broker)
+                if not t.partitions[p].single:
+                    self._delivery.check_min_isr(t, p, routes[p][0])
         logs = {p: log for p, (_, log) in routes.items() if log is not t.logs[p]}
         result = append(logs or None)
         waits = []
         for p in touched:
-            if len(t.partitions[p].replicas) > 1 or p in logs:
+            if not t.partitions[p].single:
                 self._delivery.after_append(t, p, acks)
-                broker = routes[p][0]
-                assert broker is not None
-                end = routes[p][1].log_end_offset
-                waits.append((p, broker, end))
+                broker, log = routes[p]
+                waits.append((p, broker, log.log_end_offset))
         if acks == ACKS_ALL and waits:
             self._delivery.await_acks(t, waits)
         return result

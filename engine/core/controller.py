@@ -240,10 +240,6 @@ class KRaftController:
             return False
         return reg.session_expires_ms is None or self._clock.now_ms <= reg.session_expires_ms
 
-    def is_registering(self, b: int) -> bool:
-        """Whether ``b`` is a restarted broker whose registration was not accepted yet."""
-        return b in self._registering
-
     def start_incarnation(self, b: int, *, clean: bool) -> None:
         """A restarted broker asks to register (its process must be starting on the
         network); ``clean`` says whether the previous incarnation shut down cleanly."""
@@ -473,9 +469,10 @@ class KRaftController:
             }
             self._add_elr(changed, ps, before)
             self._record("isr_changed", changed)
-        self.propagate(t, ps)
-        self._replication.update_hw_mode(t, ps)
+        self.propagate(t, ps)  # ends with update_hw_mode
         self._replication.replicate(t, ps)
+        # not redundant: replicate() stops early when the leader is down; this still moves
+        # the (dead) leader's high watermark after an ISR shrink, as before.
         self._replication.maybe_increment_hw(t, ps)
         self._replication.arm_isr_expiration()
         self.arm_leader_balance()
@@ -556,6 +553,3 @@ class KRaftController:
 
     def elect_unclean(self, t: Topic, ps: PartitionState) -> bool:
         return self._elect(t, ps, reason="unclean", unclean=True)
-
-    def min_isr(self, t: Topic, ps: PartitionState) -> int:
-        return effective_min_isr(t, ps)

@@ -75,16 +75,14 @@ class Delivery:
             raise LeaderNotAvailableError()
         if not self._network.is_running(broker):
             raise connection_error(broker)
-        belief = ps.belief.get(broker)
-        if belief is None or belief[1] != broker:
+        if not ps.believes_leader(broker):
             raise NotLeaderOrFollowerError()
         return broker, ps.logs[broker]
 
     def check_min_isr(self, t: Topic, p: int, broker: int) -> None:
         """``acks=all``: refuse before appending when the ISR is too small."""
         ps = t.partitions[p]
-        belief = ps.belief[broker]
-        isr = ps.isr if belief[0] == ps.leader_epoch else list(belief[2])
+        isr = ps.isr_seen_by(broker)
         min_isr = effective_min_isr(t, ps)
         if len(isr) < min_isr:
             raise not_enough_replicas(t.name, p, isr, min_isr)
@@ -92,7 +90,7 @@ class Delivery:
     def after_append(self, t: Topic, p: int, acks: int) -> None:
         """Followers copy now (acks=all) or at the next clock step (acks=0/1)."""
         ps = t.partitions[p]
-        if len(ps.replicas) == 1:
+        if ps.single:
             return
         if acks == ACKS_ALL:
             self._replication.replicate(t, ps)

@@ -197,6 +197,7 @@ class EligibleLeadersNotAvailableError(KafkaError):
     """An unclean election found no live replica to make the leader."""
 
     errno = 83
+    retriable = True  # InvalidMetadataException in Kafka
     description = "Eligible topic partition leaders are not available."
 
 
@@ -204,6 +205,7 @@ class ElectionNotNeededError(KafkaError):
     """The partition already has the leader the election asked for."""
 
     errno = 84
+    retriable = True  # InvalidMetadataException in Kafka
     description = "Leader election not needed for topic partition."
 
 

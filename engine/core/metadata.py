@@ -8,7 +8,7 @@ cut off from it answers with what it last heard.
 :class:`MetadataCache` is what a producer keeps: the leader of each partition. When a
 request reaches a broker that is not the leader (``NotLeaderOrFollowerError``) or
 cannot be reached (``KafkaConnectionError``), the client refreshes its metadata from
-any broker it knows and tries the new leader (:func:`produce_with_metadata`).
+any broker it knows and tries the new leader (``Cluster.produce(..., metadata=cache)``).
 
 Differences from Kafka: brokers are listed as ``localhost:9092``, ``9093``, ... in id
 order; ``controller_id`` is the active KRaft controller (a real KRaft broker reports a

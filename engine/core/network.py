@@ -90,7 +90,3 @@ class Network:
         """Whether ``node`` is cut off from every other node."""
         others = [n for n in self.nodes if n != node]
         return bool(others) and all(frozenset((node, n)) in self._cut for n in others)
-
-    @property
-    def down(self) -> list[int]:
-        return sorted(self._down)

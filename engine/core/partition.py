@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from engine.core.log import PartitionLog
 
-NO_LEADER = -1
-"""Kafka's ``LeaderConstants.NO_LEADER``."""
-
 
 class PartitionState:
     """A partition's registration plus its replicas' logs (engine-internal)."""
@@ -25,17 +22,22 @@ class PartitionState:
         "partition_epoch", "remote_leo", "replicas", "single", "topic",
     )
 
-    def __init__(self, topic: str, partition: int, replicas: list[int]) -> None:
+    def __init__(
+        self, topic: str, partition: int, replicas: list[int], active: list[int] | None = None
+    ) -> None:
+        """``active`` lists the replicas on unfenced brokers, in assignment order: the
+        ISR starts with them and the first leads (all replicas when none or not given)."""
+        isr = list(active) if active else list(replicas)
         self.topic = topic
         self.partition = partition
         self.replicas = replicas
         """The assignment, preferred leader first (the same list as ``Topic.replicas[p]``)."""
         self.single = len(replicas) == 1
         """Replication factor 1: nothing to replicate."""
-        self.leader: int | None = replicas[0]
+        self.leader: int | None = isr[0]
         self.leader_epoch = 0
         self.partition_epoch = 0
-        self.isr: list[int] = list(replicas)
+        self.isr: list[int] = isr
         self.elr: list[int] = []
         """Eligible leader replicas: left the ISR while it was below min.insync.replicas."""
         self.last_known_elr: list[int] = []
@@ -50,23 +52,23 @@ class PartitionState:
         self.remote_leo: dict[int, int] = {}
         """The followers' log end offsets as the leader last saw them in their fetches."""
         self.belief: dict[int, tuple[int, int | None, tuple[int, ...]]] = {
-            b: (0, replicas[0], tuple(replicas)) for b in replicas}
+            b: (0, isr[0], tuple(isr)) for b in replicas}
         """What each broker last heard from the controller: ``(leader_epoch, leader,
         isr)``. A broker cut off from the controller keeps an old belief; an old leader
         that still believes it leads is a "zombie"."""
-        leader_log = self.logs[replicas[0]]
-        leader_log.assign_epoch(0, 0)
+        self.logs[isr[0]].assign_epoch(0, 0)
 
-    @property
-    def leader_log(self) -> PartitionLog | None:
-        return None if self.leader is None else self.logs[self.leader]
+    def believes_leader(self, broker: int) -> bool:
+        """Whether ``broker`` last heard from the controller that it leads (a cut-off
+        old leader still does)."""
+        belief = self.belief.get(broker)
+        return belief is not None and belief[1] == broker
 
-    @property
-    def preferred_leader(self) -> int:
-        return self.replicas[0]
-
-    def log_of(self, broker: int) -> PartitionLog:
-        return self.logs[broker]
+    def isr_seen_by(self, broker: int) -> list[int]:
+        """The ISR as ``broker`` knows it: the current one if it heard the current
+        leader epoch, else the one it last heard."""
+        epoch, _, isr = self.belief[broker]
+        return self.isr if epoch == self.leader_epoch else list(isr)
 
     def __repr__(self) -> str:
         return (f"PartitionState({self.topic}-{self.partition}, leader={self.leader}, "

@@ -104,7 +104,7 @@ class Replication:
     # --------------------------------------------------------------- fetches
     def mark_pending(self, t: Topic, ps: PartitionState) -> None:
         """Followers will copy this partition's new records at the next clock step."""
-        if len(ps.replicas) > 1:
+        if not ps.single:
             self._pending.add((t.name, ps.partition))
 
     def run_pending(self) -> None:
@@ -121,7 +121,7 @@ class Replication:
         """Let followers catch up everywhere, except where records written with acks=0/1
         wait for the next clock step."""
         for t, ps in self.partitions():
-            if len(ps.replicas) > 1 and (t.name, ps.partition) not in self._pending:
+            if not ps.single and (t.name, ps.partition) not in self._pending:
                 self.replicate(t, ps)
 
     def replicate(self, t: Topic, ps: PartitionState) -> None:

@@ -29,8 +29,10 @@ Coordinator (broker side):
                            session_timeout, rebalance_timeout, sync_timeout)
 ``offsets_committed``      group, member_id, generation, client_id, auto,
                            offsets [{topic, partition, offset, metadata}]
-``offsets_expired``        group, reason, partitions
-``group_removed``          group, reason (retention emptied it); ``group_deleted``: group
+``offsets_expired``        group, reason, partitions (``offsets_deleted``: the same, for
+                           an OffsetDelete request)
+``group_removed``          group, reason (retention emptied it); ``group_deleted``: the
+                           same, for a DeleteGroups request
 ``group_metadata_write_failed`` group
 ========================== ===========================================================
 

@@ -28,7 +28,7 @@ from engine.core.errors import (
     UnknownTopicOrPartitionError,
 )
 from engine.core.records import TopicPartition
-from engine.group.coordinator import check_group_id, tp_list
+from engine.group.coordinator import check_group_id
 from engine.group.listorder import shard_order, shards_order
 from engine.group.offsets import OffsetsCoordinator
 from engine.group.offsets_topic import OFFSETS_TOPIC
@@ -108,8 +108,7 @@ class GroupCoordinator(OffsetsCoordinator):
         for shard in range(self.offsets_topic.num_partitions):
             leader = None
             if self.offsets_topic.exists():
-                replicas = self._cluster.replicas(OFFSETS_TOPIC, shard)
-                leader = next((r.broker for r in replicas if r.is_leader), None)
+                leader = self._cluster.partition_leader(OFFSETS_TOPIC, shard)
             led.setdefault(leader, []).append(shard)
         ordered: list[str] = []
         for leader in sorted(led, key=lambda b: (b is None, b or 0)):
@@ -177,7 +176,7 @@ class GroupCoordinator(OffsetsCoordinator):
             part = description.partitions[tp.partition]
             om = group.offsets.get(tp)
             committed = None if om is None else om.offset
-            lag = None if committed is None else max(part.high_watermark - committed, 0)
+            lag = None if committed is None else part.high_watermark - committed
             owner = owners.get(tp)
             rows.append(PartitionOffsets(
                 group_id, tp.topic, tp.partition, committed, part.log_start_offset,
@@ -206,11 +205,7 @@ class GroupCoordinator(OffsetsCoordinator):
         if group.offsets:
             self.offsets_topic.append_offsets(group_id, dict.fromkeys(group.offsets))
             group.offsets.clear()
-        self._cancel(group, "join_timer")
-        self._transition(group, S.DEAD, "group deleted")
-        self.offsets_topic.append_group(group_id, None)
-        del self._groups[group_id]
-        self._record("group_deleted", {"group": group_id})
+        self._remove_group(group, "group deleted", event="group_deleted")
 
     def delete_offsets(self, group_id: str, partitions: list[TopicPartition]
                        ) -> dict[TopicPartition, KafkaError | None]:
@@ -244,11 +239,8 @@ class GroupCoordinator(OffsetsCoordinator):
                 if tp in group.offsets:
                     gone[tp] = None
         if gone:
-            self.offsets_topic.append_offsets(group_id, gone)
-            for tp in gone:
-                del group.offsets[tp]
-            self._record("offsets_deleted", {"group": group_id,
-                                             "partitions": tp_list(list(gone))})
+            self._expire(group, gone, "deleted by an OffsetDelete request",
+                         event="offsets_deleted")
         return results
 
     def alter_offsets(self, group_id: str,

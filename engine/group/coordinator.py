@@ -73,8 +73,9 @@ from engine.core.errors import (
     RebalanceInProgressError,
     UnknownMemberIdError,
 )
+from engine.core.java import hash_order, hash_set_copy_capacity, java_list, string_hash
 from engine.core.records import TopicPartition
-from engine.group.offsets_topic import OFFSETS_TOPIC, OffsetsTopic
+from engine.group.offsets_topic import OffsetsTopic
 from engine.group.state import (
     Group,
     GroupState,
@@ -128,6 +129,9 @@ class ClassicGroupCoordinator:
         #: the most groups each ``__consumer_offsets`` partition ever held at once (the
         #: size of Kafka's per-shard group table, which fixes the ListGroups order).
         self._shard_peaks: dict[int, int] = {}
+        #: when each (``__consumer_offsets`` partition, leader) pair was last elected
+        #: (filled from the journal's ``leader_elected`` events by ``OffsetsCoordinator``).
+        self._offsets_elections: dict[tuple[Any, Any], int] = {}
 
     def next_client_sequence(self) -> int:
         """The next ``n`` for a default ``client.id`` of ``consumer-<group>-<n>`` (from 1)."""
@@ -192,12 +196,7 @@ class ClassicGroupCoordinator:
         elected (it loaded the group then); 0 when the journal has no such election."""
         partition = self.offsets_topic.partition_for(group_id)
         leader = self.offsets_topic.coordinator_for(group_id)
-        for event in reversed(self._cluster.journal.of_kind("leader_elected")):
-            data = event.data
-            if (data.get("topic") == OFFSETS_TOPIC and data.get("partition") == partition
-                    and data.get("leader") == leader):
-                return event.time_ms
-        return 0
+        return self._offsets_elections.get((partition, leader), 0)
 
     def _arm_retention(self) -> None:
         if self._retention_timer_armed:
@@ -251,13 +250,17 @@ class ClassicGroupCoordinator:
             old.cancel()
             setattr(group, attr, None)
 
-    def _reschedule_heartbeat(self, group: Group, member: Member) -> None:
-        member.last_heartbeat_ms = self.now_ms
+    def _reschedule_heartbeat(self, group: Group, member: Member,
+                              delay_ms: int | None = None) -> None:
+        """(Re)arm the member's session timer: ``delay_ms`` from now (default: a whole
+        session), as if its last heartbeat was a session before the deadline."""
+        delay = member.session_timeout_ms if delay_ms is None else delay_ms
+        member.last_heartbeat_ms = self.now_ms + delay - member.session_timeout_ms
         if member.heartbeat_timer is not None:
             member.heartbeat_timer.cancel()
         member_id = member.member_id
         member.heartbeat_timer = self._cluster.clock.call_later(
-            member.session_timeout_ms,
+            delay,
             lambda: self._expire_heartbeat(group.group_id, member_id),
             name=f"group:{group.group_id}:session:{member_id}")
 
@@ -335,7 +338,7 @@ class ClassicGroupCoordinator:
             group.new_member_added = True
         if not group.members:
             group.protocol_type = member.protocol_type
-        group.members[member_id] = member
+        group.add_member(member)
         if member.group_instance_id is not None:
             group.static_members[member.group_instance_id] = member_id
         if group.leader_id is None:
@@ -359,8 +362,7 @@ class ClassicGroupCoordinator:
             old.awaiting_sync.complete(SyncResponse(FencedInstanceIdError))
         member = Member(member_id=new_id, **request)
         member.assignment = old.assignment
-        member.is_new = False
-        group.members[new_id] = member
+        group.add_member(member)
         group.static_members[instance_id] = new_id
         if old_id in group.pending_sync:
             group.pending_sync.discard(old_id)
@@ -528,7 +530,6 @@ class ClassicGroupCoordinator:
                 pending, member.awaiting_join = member.awaiting_join, None
                 pending.complete(response)
             self._reschedule_heartbeat(group, member)
-            member.is_new = False
             group.pending_sync.add(member.member_id)
         generation = group.generation
         self._schedule(group, "sync_timer", group.rebalance_timeout_ms,
@@ -538,9 +539,9 @@ class ClassicGroupCoordinator:
         leader = group.members.get(group.leader_id or "")
         if leader is not None and leader.awaiting_join is not None:
             return True
-        for member in group.members.values():
-            if member.awaiting_join is not None:
-                group.leader_id = member.member_id
+        for member_id in group.member_ids_in_java_order():
+            if group.members[member_id].awaiting_join is not None:
+                group.leader_id = member_id
                 return True
         return False
 
@@ -550,12 +551,13 @@ class ClassicGroupCoordinator:
             return
         if group.state not in (S.COMPLETING_REBALANCE, S.STABLE):
             return
-        missing = [group.members[m] for m in sorted(group.pending_sync) if m in group.members]
-        for member in missing:
-            self._remove_member(group, member, "sync_timeout", update=False)
+        # Kafka copies the pending ids into a HashSet and prints it (``[a, b]``).
+        pending = [m for m in sorted(group.pending_sync) if m in group.members]
+        missing = hash_order(pending, string_hash, hash_set_copy_capacity(len(pending)))
+        for member_id in missing:
+            self._remove_member(group, group.members[member_id], "sync_timeout", update=False)
         self._prepare_rebalance(
-            group, f"Removing {[m.member_id for m in missing]} on pending sync request "
-                   "expiration")
+            group, f"Removing {java_list(missing)} on pending sync request expiration")
 
     # ------------------------------------------------------------ SyncGroup
     def sync_group(self, group_id: str, member_id: str, generation: int, *,
@@ -639,10 +641,7 @@ class ClassicGroupCoordinator:
             if loaded_ms > member.last_heartbeat_ms:
                 remaining = loaded_ms + member.session_timeout_ms - self.now_ms
                 if remaining > 0:
-                    member.last_heartbeat_ms = loaded_ms
-                    member.heartbeat_timer = self._cluster.clock.call_later(
-                        remaining, lambda: self._expire_heartbeat(group_id, member_id),
-                        name=f"group:{group_id}:session:{member_id}")
+                    self._reschedule_heartbeat(group, member, remaining)
                     return
         if member.awaiting_join is not None or member.awaiting_sync is not None:
             self._reschedule_heartbeat(group, member)  # parked requests keep it alive
@@ -677,14 +676,18 @@ class ClassicGroupCoordinator:
             group.static_members.pop(member.group_instance_id, None)
         group.pending_sync.discard(member.member_id)
         if group.leader_id == member.member_id:
-            group.leader_id = next(iter(group.members), None)
+            group.leader_id = next(iter(group.member_ids_in_java_order()), None)
         self._record("member_removed", {
             "group": group.group_id, "member_id": member.member_id,
             "group_instance_id": member.group_instance_id, "reason": reason})
         if not update:
             return
-        described = {"left": "leaving group", "session_timeout": "heartbeat expiration"}
-        why = f"removing member {member.member_id} on {described.get(reason, reason)}"
+        if reason == "left":  # GroupMetadataManager.classicGroupLeaveToClassicGroup
+            why = f"explicit `LeaveGroup` request for ({member.member_id}) members."
+        elif reason == "session_timeout":
+            why = f"removing member {member.member_id} on heartbeat expiration."
+        else:
+            why = f"removing member {member.member_id} on {reason}"
         if group.state in (S.STABLE, S.COMPLETING_REBALANCE):
             self._prepare_rebalance(group, why)
         elif group.state is S.PREPARING_REBALANCE and group.has_all_members_joined():

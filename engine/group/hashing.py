@@ -8,16 +8,11 @@ Java's ``String.hashCode`` (over UTF-16 code units, in 32-bit two's complement) 
 
 from __future__ import annotations
 
+from engine.core.java import string_hash as java_string_hash
+
+__all__ = ["java_abs", "java_string_hash", "partition_for_group"]
+
 _INT_MIN = -(2**31)
-
-
-def java_string_hash(text: str) -> int:
-    """Java's ``String.hashCode()``: ``s[0]*31^(n-1) + ... + s[n-1]`` as a signed int32."""
-    h = 0
-    data = text.encode("utf-16-be", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h = (31 * h + ((data[i] << 8) | data[i + 1])) & 0xFFFFFFFF
-    return h - 2**32 if h >= 2**31 else h
 
 
 def java_abs(n: int) -> int:

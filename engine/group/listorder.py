@@ -23,15 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from engine.group.hashing import java_string_hash
+from engine.core.java import hash_order, int32, string_hash, topic_partition_hash
 
 _FIBONACCI = -7046029254386353131
 _U64 = (1 << 64) - 1
-
-
-def _int32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
 
 
 def timeline_table_size(peak: int) -> int:
@@ -45,7 +40,7 @@ def timeline_table_size(peak: int) -> int:
 def timeline_slot(hash_code: int, table_size: int) -> int:
     """``BaseHashTable.findSlot``: the top ``log2(table_size)`` bits of the product."""
     bits = table_size.bit_length() - 1
-    return ((_int32(hash_code) * _FIBONACCI) & _U64) >> (64 - bits)
+    return ((int32(hash_code) * _FIBONACCI) & _U64) >> (64 - bits)
 
 
 def shard_order(group_ids: Sequence[str], peak: int) -> list[str]:
@@ -53,25 +48,21 @@ def shard_order(group_ids: Sequence[str], peak: int) -> list[str]:
     size = timeline_table_size(max(peak, len(group_ids)))
     slots: dict[int, list[str]] = {}
     for group_id in group_ids:
-        slots.setdefault(timeline_slot(java_string_hash(group_id), size), []).append(group_id)
+        slots.setdefault(timeline_slot(string_hash(group_id), size), []).append(group_id)
     return [g for slot in sorted(slots) for g in reversed(slots[slot])]
 
 
-def topic_partition_hash(topic: str, partition: int) -> int:
-    """``TopicPartition.hashCode()``: ``31 * (31 + partition) + topic.hashCode()``."""
-    return (31 * (31 + partition) + java_string_hash(topic)) & 0xFFFFFFFF
+def concurrent_map_capacity(count: int) -> int:
+    """The table size of a default ``ConcurrentHashMap`` after ``count`` puts: 16 buckets,
+    doubled whenever the count reaches three quarters of the table."""
+    size = 16
+    while count >= size * 3 // 4:
+        size *= 2
+    return size
 
 
 def shards_order(topic: str, partitions: Iterable[int]) -> list[int]:
     """Partitions (in insertion order) in ``ConcurrentHashMap<TopicPartition, ...>`` order."""
     partitions = list(partitions)
-    size = 16
-    while len(partitions) >= size * 3 // 4:
-        size *= 2
-
-    def bucket(partition: int) -> int:
-        h = topic_partition_hash(topic, partition)
-        return ((h ^ (h >> 16)) & 0x7FFFFFFF) & (size - 1)
-
-    return [p for _, p in sorted(enumerate(partitions), key=lambda item: (bucket(item[1]),
-                                                                           item[0]))]
+    return hash_order(partitions, lambda partition: topic_partition_hash(topic, partition),
+                      concurrent_map_capacity(len(partitions)))

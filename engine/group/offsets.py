@@ -26,6 +26,7 @@ import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from engine.core.args import is_int
 from engine.core.errors import (
     CoordinatorNotAvailableError,
     IllegalArgumentError,
@@ -35,6 +36,7 @@ from engine.core.errors import (
 )
 from engine.core.records import TopicPartition
 from engine.group.coordinator import ClassicGroupCoordinator, check_group_id, tp_list
+from engine.group.offsets_topic import OFFSETS_TOPIC
 from engine.group.state import Group, GroupState, OffsetAndMetadata
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def normalize_offsets(
     result: dict[TopicPartition, OffsetAndMetadata] = {}
     for key, value in offsets.items():
         if (not isinstance(key, tuple) or len(key) != 2 or not isinstance(key[0], str)
-                or isinstance(key[1], bool) or not isinstance(key[1], int)):
+                or not is_int(key[1])):
             raise TypeError(f"offsets keys must be TopicPartition(topic, partition), got {key!r}")
         metadata, epoch = "", -1
         if isinstance(value, OffsetAndMetadata):
@@ -67,7 +69,7 @@ def normalize_offsets(
             offset, metadata = value
         else:
             offset = value
-        if isinstance(offset, bool) or not isinstance(offset, int):
+        if not is_int(offset):
             raise TypeError(f"an offset must be an int, got {offset!r}")
         if offset < 0:
             raise IllegalArgumentError("Invalid negative offset")
@@ -88,6 +90,9 @@ class OffsetsCoordinator(ClassicGroupCoordinator):
     def _on_event(self, event: Event) -> None:
         if event.kind == "topic_deleted":
             self._drop_topic_offsets(str(event.data["topic"]))
+        elif event.kind == "leader_elected" and event.data.get("topic") == OFFSETS_TOPIC:
+            partition, leader = event.data.get("partition"), event.data.get("leader")
+            self._offsets_elections[(partition, leader)] = event.time_ms
 
     def _drop_topic_offsets(self, topic: str) -> None:
         for group_id in sorted(self._groups):
@@ -191,18 +196,23 @@ class OffsetsCoordinator(ClassicGroupCoordinator):
             if group.state is S.EMPTY and not group.offsets:
                 self._remove_group(group, "group is empty and has no committed offsets")
 
-    def _expire(self, group: Group, expired: dict[TopicPartition, None], reason: str) -> None:
+    def _expire(self, group: Group, expired: dict[TopicPartition, None], reason: str,
+                event: str = "offsets_expired") -> None:
+        """Tombstone and forget ``expired`` offsets; journal ``event`` (``offsets_expired``
+        for retention, ``offsets_deleted`` for an OffsetDelete request)."""
         self.offsets_topic.append_offsets(group.group_id, expired)
         for tp in expired:
             del group.offsets[tp]
-        self._record("offsets_expired", {"group": group.group_id, "reason": reason,
-                                         "partitions": tp_list(list(expired))})
+        self._record(event, {"group": group.group_id, "reason": reason,
+                             "partitions": tp_list(list(expired))})
 
-    def _remove_group(self, group: Group, reason: str) -> None:
+    def _remove_group(self, group: Group, reason: str, event: str = "group_removed") -> None:
+        """Make ``group`` ``Dead``, tombstone it and forget it; journal ``event``
+        (``group_removed`` for retention, ``group_deleted`` for a DeleteGroups request)."""
         self._cancel(group, "join_timer")
         self._cancel(group, "sync_timer")
         self._transition(group, S.DEAD, reason)
         with contextlib.suppress(CoordinatorNotAvailableError):
             self.offsets_topic.append_group(group.group_id, None)
         del self._groups[group.group_id]
-        self._record("group_removed", {"group": group.group_id, "reason": reason})
+        self._record(event, {"group": group.group_id, "reason": reason})

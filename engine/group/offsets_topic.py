@@ -89,8 +89,7 @@ class OffsetsTopic:
     def coordinator_for(self, group_id: str) -> int | None:
         """The broker id leading the group's partition (the group coordinator), or
         ``None`` while that partition has no leader."""
-        replicas = self._cluster.replicas(OFFSETS_TOPIC, self.partition_for(group_id))
-        return next((r.broker for r in replicas if r.is_leader), None)
+        return self._cluster.partition_leader(OFFSETS_TOPIC, self.partition_for(group_id))
 
     def append(self, group_id: str, records: Iterable[tuple[str, str | None]]) -> int:
         """Append key/value records to the group's partition; return the first offset.

@@ -7,12 +7,12 @@ only code that changes it; views and the admin API read it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from engine.core.clock import Timer
+from engine.core.java import capacity_after_puts, hash_order, string_hash
 from engine.core.records import TopicPartition
 
 
@@ -65,15 +65,12 @@ class Pending:
     def __init__(self) -> None:
         self.done = False
         self.value: Any = None
-        self._callbacks: list[Callable[[Any], None]] = []
 
     def complete(self, value: Any) -> None:
         if self.done:
             return
         self.done = True
         self.value = value
-        for callback in self._callbacks:
-            callback(value)
 
     def __repr__(self) -> str:
         return f"Pending(done={self.done}, value={self.value!r})"
@@ -94,7 +91,6 @@ class Member:
     assignment: tuple[TopicPartition, ...] = ()
     awaiting_join: Pending | None = None
     awaiting_sync: Pending | None = None
-    is_new: bool = True
     last_heartbeat_ms: int = 0
     heartbeat_timer: Timer | None = None
 
@@ -132,11 +128,9 @@ class Group:
     pending_sync: set[str] = field(default_factory=set)
     offsets: dict[TopicPartition, OffsetAndMetadata] = field(default_factory=dict)
     new_member_added: bool = False
+    peak_members: int = 0
     join_timer: Timer | None = None
     sync_timer: Timer | None = None
-
-    def is_in(self, *states: GroupState) -> bool:
-        return self.state in states
 
     @property
     def rebalance_timeout_ms(self) -> int:
@@ -168,18 +162,33 @@ class Group:
             return False
         return bool(self.candidate_protocols() & set(names))
 
+    def add_member(self, member: Member) -> None:
+        """Put ``member`` into the members map (``members.put`` in Kafka)."""
+        self.members[member.member_id] = member
+        self.peak_members = max(self.peak_members, len(self.members))
+
+    def member_ids_in_java_order(self) -> list[str]:
+        """The member ids in the iteration order of Kafka's ``HashMap<String, ...>`` of
+        members: by ``String.hashCode`` bucket, then insertion order. The table has grown
+        with the most members the group ever held at once (a ``HashMap`` never shrinks)."""
+        capacity = capacity_after_puts(max(self.peak_members, len(self.members)))
+        return hash_order(self.members, string_hash, capacity)
+
     def select_protocol(self) -> str:
         """Each member votes for its preferred common protocol; the most votes win.
 
-        Ties go to the protocol that got its first vote earliest (in member join order).
+        As in Kafka, the members vote in the order of their ``HashMap`` and the votes are
+        counted in a fresh ``HashMap``; ``Stream.max`` keeps the first of equal counts, so a
+        tie goes to the protocol name that comes first in that map's iteration order.
         """
         candidates = self.candidate_protocols()
         votes: dict[str, int] = {}
-        for member in self.members.values():
-            name = member.vote(candidates)
+        for member_id in self.member_ids_in_java_order():
+            name = self.members[member_id].vote(candidates)
             votes[name] = votes.get(name, 0) + 1
+        ordered = hash_order(votes, string_hash, capacity_after_puts(len(votes)))
         best = max(votes.values())
-        return next(name for name, count in votes.items() if count == best)
+        return next(name for name in ordered if votes[name] == best)
 
     def subscribed_topics(self) -> set[str] | None:
         """Topics the members subscribe to (from the chosen protocol's metadata)."""

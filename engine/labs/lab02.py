@@ -27,7 +27,7 @@ from engine.checker import AckHistory, check
 from engine.core.cluster import Cluster
 from engine.labs.lab import Lab
 from engine.labs.question import Incorrect, NotAttempted, call_learner, require_function
-from engine.labs.state import plural, require_topic
+from engine.labs.state import plural, require_topic, show
 
 SEED = 2
 """The lab cluster's seed: every learner sees the same cluster."""
@@ -265,7 +265,7 @@ def q2(cluster: Cluster) -> str:
     weak = [a for a in acks if a.acks != -1]
     if weak:
         a = weak[0]
-        raise Incorrect(f"{show_value(a.value)} was acknowledged with acks={a.acks}: the "
+        raise Incorrect(f"{show(a.value)} was acknowledged with acks={a.acks}: the "
                         "failure budget holds for `acks=\"all\"` writes only. Start again "
                         "with `cluster = lab02.start()`.")
     kills = _kills(cluster)
@@ -308,10 +308,6 @@ def q2(cluster: Cluster) -> str:
     return (f"Brokers {' and '.join(map(str, killed))} crashed, the `ledger` kept taking "
             f"`acks=all` writes, and the checker finds all {report.acknowledged} "
             "acknowledged entries, in order: VALID.")
-
-
-def show_value(value: bytes | None) -> str:
-    return repr(value.decode("utf-8", "replace")) if value is not None else "None"
 
 
 # ------------------------------------------------------------------ question 3

@@ -144,12 +144,9 @@ def run_pipeline(cluster: Cluster, handle: Callable[[Any, Any], Any],
 
 
 def _caught_up(cluster: Cluster, group: str) -> bool:
-    committed = cluster.groups.fetch_offsets(group)
-    for p in cluster.describe_topic(SOURCE).partitions:
-        om = committed.get(TopicPartition(SOURCE, p.partition))
-        if om is None or om.offset < p.high_watermark:
-            return False
-    return True
+    committed = committed_offsets(cluster, group, SOURCE)
+    return all(committed.get(partition, -1) >= end
+               for partition, end in log_ends(cluster, SOURCE).items())
 
 
 def ledger_processed(cluster: Cluster) -> list[RecordId]:
@@ -212,8 +209,7 @@ def q1(cluster: Cluster, handle: Any) -> str:
     report = check_processing(produced_records(cluster, SOURCE), processed)
     _verdict(report, "in your run")
     if not _caught_up(cluster, PIPELINE_GROUP):
-        behind = {tp.partition: om.offset for tp, om in
-                  sorted(cluster.groups.fetch_offsets(PIPELINE_GROUP).items())}
+        behind = dict(sorted(committed_offsets(cluster, PIPELINE_GROUP, SOURCE).items()))
         raise Incorrect(f"the group `{PIPELINE_GROUP}` committed {behind or 'nothing'}, short "
                         f"of the end of `{SOURCE}`: commit after processing each batch, so "
                         "that a restart continues where the last one stopped.")

@@ -27,6 +27,7 @@ from engine.cli import CliResult
 from engine.cli import run as run_cli
 from engine.core.cluster import Cluster
 from engine.labs.lab import Lab
+from engine.labs.offsets import committed_offsets
 from engine.labs.question import Incorrect, NotAttempted
 from engine.labs.state import (
     other_overrides,
@@ -204,22 +205,17 @@ def q2(cluster: Cluster) -> str:
 
 # ------------------------------------------------------------------ question 3
 def _group_starts(cluster: Cluster, group: str, topic: str) -> dict[int, int]:
-    """The lowest offset the group ever started from or committed, per partition."""
+    """The lowest offset a consumer of the group ever started reading from, per partition.
+
+    Only a consumer's own start counts (a reset policy or a committed offset it picked up):
+    an offset an admin committed is not a read."""
     starts: dict[int, int] = {}
-
-    def note(partition: int, offset: int) -> None:
-        starts[partition] = min(offset, starts.get(partition, offset))
-
     for event in cluster.journal:
         data = event.data
-        if data.get("group") != group:
-            continue
-        if event.kind == "position_reset" and data.get("topic") == topic:
-            note(data["partition"], data["offset"])
-        elif event.kind == "offsets_committed":
-            for item in data.get("offsets", ()):
-                if item["topic"] == topic:
-                    note(item["partition"], item["offset"])
+        if (event.kind in ("position_reset", "position_committed")
+                and data.get("group") == group and data.get("topic") == topic):
+            partition, offset = data["partition"], data["offset"]
+            starts[partition] = min(offset, starts.get(partition, offset))
     return starts
 
 
@@ -239,9 +235,7 @@ def _group_starts(cluster: Cluster, group: str, topic: str) -> dict[int, int]:
 )
 def q3(cluster: Cluster) -> str:
     require_topic(cluster, PARCELS)
-    committed = {tp.partition: om.offset
-                 for tp, om in cluster.groups.fetch_offsets(SHIPPING_GROUP).items()
-                 if tp.topic == PARCELS}
+    committed = committed_offsets(cluster, SHIPPING_GROUP, PARCELS)
     starts = _group_starts(cluster, SHIPPING_GROUP, PARCELS)
     if not committed and not starts:
         others = sorted(g.group_id for g in cluster.groups.list_groups()
@@ -253,7 +247,9 @@ def q3(cluster: Cluster) -> str:
     skipped = 0
     for p in cluster.describe_topic(PARCELS).partitions:
         start_offset = starts.get(p.partition)
-        if start_offset is not None and start_offset > p.log_start_offset:
+        if start_offset is None:
+            problems.append(f"partition {p.partition} was never read by the group")
+        elif start_offset > p.log_start_offset:
             skipped += start_offset - p.log_start_offset
             problems.append(f"partition {p.partition} started at offset {start_offset}, "
                             f"after {plural(start_offset - p.log_start_offset, 'record')}")

@@ -50,10 +50,10 @@ REPORTS_BEHIND = (1, 4, 0)
 """How far behind the end of each partition ``reports`` committed."""
 REREAD = 2
 AUDIT = "audit"
-AUDIT_FROM = "1970-01-01T00:05:00.000"
-AUDIT_FROM_MS = 5 * 60 * 1000
 STOPPED = "the group's next run starts at the committed offsets"
+AUDIT_FROM = "1970-01-01T00:05:00.000"
 """Question 3: ``audit`` must re-read every click from this moment (UTC) on."""
+AUDIT_FROM_MS = 5 * 60 * 1000
 
 
 def _setup() -> Cluster:

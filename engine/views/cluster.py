@@ -23,9 +23,18 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from engine.views.clusterstate import ClusterState
-from engine.views.group import _attrs, plural, time_label
-from engine.views.live import RESET, LiveView, front_end, front_end_css
-from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
+from engine.views.group import plural
+from engine.views.live import LiveView, front_end, front_end_css
+from engine.views.static_html import (
+    BORDER,
+    FG2,
+    MONO,
+    ROOT,
+    ROW_BG,
+    html_attrs,
+    pct,
+    time_label,
+)
 
 if TYPE_CHECKING:
     from engine import Cluster
@@ -72,10 +81,8 @@ class ClusterView(LiveView):
 
     def _show(self, message: str) -> None:
         change = self._state.say(message)
-        if change == RESET:
-            self._send_snapshot()
-        elif change:
-            self.delta = {"seq": self._state.seq, "ops": change}
+        if change:
+            self._send_change(change)
 
     def kill(self, broker: int) -> str:
         """Crash ``broker`` (``cluster.kill_broker``); return the status line."""
@@ -190,10 +197,6 @@ def row_scale(row: dict[str, Any]) -> int:
     return max([1, row["hw"], *(r["leo"] for r in row["replicas"])])
 
 
-def pct(offset: int, scale: int) -> str:
-    return f"{offset * 100 / scale:.2f}%"
-
-
 def isr_of(row: dict[str, Any]) -> list[int]:
     return [r["broker"] for r in row["replicas"] if r["in_isr"]]
 
@@ -206,7 +209,7 @@ def row_text(row: dict[str, Any]) -> str:
 
 def _broker(broker: dict[str, Any]) -> str:
     colour = STATUS_COLOURS[broker["status"]]
-    attrs = _attrs(class_=f"kc-broker kc-broker-{broker['status']}", data_broker=broker["id"],
+    attrs = html_attrs(class_=f"kc-broker kc-broker-{broker['status']}", data_broker=broker["id"],
                    data_status=broker["status"], data_leads=broker["leads"])
     return (f'<span{attrs} style="display:inline-flex;gap:6px;align-items:center;'
             f"padding:3px 8px;margin:0 6px 4px 0;border:2px solid {colour};border-radius:6px;"
@@ -223,7 +226,7 @@ def _replica(replica: dict[str, Any], hw: int, scale: int) -> str:
     classes = "kc-replica" + (" kc-leader" if replica["leader"] else "") + (
         " kc-in-isr" if replica["in_isr"] else " kc-out-of-isr") + (
         "" if replica["running"] else " kc-replica-down")
-    attrs = _attrs(class_=classes, data_broker=replica["broker"], data_leo=replica["leo"],
+    attrs = html_attrs(class_=classes, data_broker=replica["broker"], data_leo=replica["leo"],
                    data_in_isr=str(replica["in_isr"]).lower(),
                    data_leader=str(replica["leader"]).lower(),
                    title=f"broker {replica['broker']}: log end offset {replica['leo']}")
@@ -243,7 +246,7 @@ def _replica(replica: dict[str, Any], hw: int, scale: int) -> str:
 def _row(row: dict[str, Any]) -> str:
     scale = row_scale(row)
     health = row["health"]
-    attrs = _attrs(class_="kc-cluster-row", data_topic=row["topic"],
+    attrs = html_attrs(class_="kc-cluster-row", data_topic=row["topic"],
                    data_partition=row["partition"],
                    data_leader="none" if row["leader"] is None else row["leader"],
                    data_isr=",".join(map(str, isr_of(row))), data_hw=row["hw"],
@@ -264,7 +267,7 @@ def _row(row: dict[str, Any]) -> str:
 def render_html(snapshot: dict[str, Any]) -> str:
     """A :class:`ClusterState` snapshot as static HTML (the same text as ``cluster.js``)."""
     rows = snapshot["rows"]
-    root = _attrs(class_="kc-cluster-view kc-static",
+    root = html_attrs(class_="kc-cluster-view kc-static",
                   data_controller="none" if snapshot["controller"] is None
                   else snapshot["controller"],
                   data_brokers=len(snapshot["brokers"]), data_partitions=len(rows))

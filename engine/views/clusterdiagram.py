@@ -1,7 +1,7 @@
 """A Graphviz diagram of one topic's replicas across the brokers, for static output.
 
 :func:`cluster_diagram` draws a box per broker (the active controller is named in the
-title; a broker that is down or fenced says so), and inside it one node per replica of
+title; a broker that is down, fenced or isolated says so), and inside it one node per replica of
 the topic the broker holds: the partition, its role (leader, or a follower in or out of
 the ISR or the ELR; "no leader" while the partition has none), and its log end offset (LEO) and
 high watermark (HW) as that broker knows them, one partition under the other. It reads
@@ -14,6 +14,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from engine.views.clusterstate import broker_status
 from engine.views.diagram import GREY, NODE_TEXT, Diagram, quote
 
 if TYPE_CHECKING:
@@ -23,14 +24,6 @@ LEADER_FILL = "#fdb462"
 IN_SYNC_FILL = "#80b1d3"
 OUT_OF_SYNC_FILL = "#e5e7eb"
 DOWN_COLOUR = "#d1242f"
-
-
-def _state(running: bool, fenced: bool, isolated: bool) -> str:
-    if not running:
-        return "down"
-    if fenced:
-        return "fenced"
-    return "cut off" if isolated else "up"
 
 
 def cluster_diagram(cluster: Cluster, topic: str) -> Diagram:
@@ -70,7 +63,7 @@ def cluster_diagram(cluster: Cluster, topic: str) -> Diagram:
                 f"    {node} [label={quote(label)}, fillcolor=\"{fill}\"{style}];")
             stacked.setdefault(r.broker, []).append(node)
     for b in cluster.describe_brokers():
-        state = _state(b.running, b.fenced, b.isolated)
+        state = broker_status(b.running, b.fenced, b.isolated)
         colour = GREY if state == "up" else DOWN_COLOUR
         label = f"Broker {b.broker_id}" + ("" if state == "up" else f" ({state})")
         lines += [f"  subgraph cluster_broker_{b.broker_id} {{",

@@ -1,10 +1,10 @@
 """What the cluster view draws: brokers, and each partition's replicas against its HW.
 
-:class:`ClusterState` is a pure fold over journal events (see
-:class:`~engine.views.live.LiveState`). After every event it reads the cluster's public
-state again (``describe_brokers``, ``controller_id``, ``describe_topic`` and
-``replicas``) and returns only what changed as JSON ops, which ``cluster.js`` applies with
-the same rules as :func:`apply_op`:
+:class:`ClusterState` follows the journal (see :class:`~engine.views.live.LiveState`), but
+does not fold events into its state: after an event that can move what it draws it reads
+the cluster's public state again (``describe_brokers``, ``controller_id``,
+``describe_topic`` and ``replicas``) and returns only what changed as JSON ops, which
+``cluster.js`` applies with the same rules as :func:`apply_op`:
 
 - ``{"op": "set", "key": k, "value": v}`` replaces a top-level field (``now_ms``,
   ``controller``, ``brokers``, ``message``);
@@ -41,6 +41,25 @@ if TYPE_CHECKING:
 
 TOP_LEVEL = ("now_ms", "controller", "brokers", "message")
 """The fields a ``set`` op may replace, in the order ops are sent."""
+
+CLIENT_KINDS = frozenset({
+    "auto_commit_failed", "consumer_assigned", "consumer_closed", "consumer_crashed",
+    "consumer_created", "consumer_left_group", "consumer_paused", "consumer_seek",
+    "consumer_subscribed", "consumer_unsubscribed", "coordinator_changed",
+    "coordinator_unavailable", "fetch_failed", "fetch_resumed", "group_assignment_set",
+    "group_created", "group_deleted", "group_generation_started",
+    "group_metadata_write_failed", "group_removed", "group_state_changed", "member_joined",
+    "member_removed", "offsets_committed", "offsets_deleted", "offsets_expired",
+    "poll_timeout_expired", "position_committed", "position_reset", "records_consumed",
+    "static_member_replaced",
+})
+"""Consumer and group events: they change no broker, controller or replica drawn."""
+
+LOG_KINDS = frozenset({
+    "records_appended", "segment_rolled", "high_watermark_updated", "replica_fetched",
+    "replica_truncated",
+})
+"""Events of one partition's logs: they change only the rows of their own topic."""
 
 
 def broker_status(running: bool, fenced: bool, isolated: bool) -> str:
@@ -152,8 +171,22 @@ class ClusterState:
         return ops
 
     def apply(self, event: Event) -> list[dict[str, Any]] | str | None:
-        """Fold one journal event in (every kind can move what is drawn)."""
+        """Follow one journal event: the whole cluster is read again, unless the event
+        cannot move what is drawn (a consumer or group event, or a log event of a topic
+        not shown), when only the clock is brought up to date."""
+        if event.kind in CLIENT_KINDS or (
+                event.kind in LOG_KINDS and event.data.get("topic") not in self._current["topics"]):
+            return self._tick()
         return self.refresh()
+
+    def _tick(self) -> list[dict[str, Any]] | None:
+        """Only ``now_ms`` moved: its op, or None if it did not."""
+        now = self.cluster.now_ms
+        if now == self._current["now_ms"]:
+            return None
+        self._current["now_ms"] = now
+        self.seq += 1
+        return [{"op": "set", "key": "now_ms", "value": now}]
 
     def say(self, message: str) -> list[dict[str, Any]] | str | None:
         """Show the outcome of an action from the view's buttons."""

@@ -27,7 +27,15 @@ import ipywidgets
 from engine.views.groupstate import STATE_COLOURS, GroupViewState, tp_text
 from engine.views.live import LiveView, front_end, front_end_css
 from engine.views.palette import colour_css
-from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
+from engine.views.static_html import (
+    BORDER,
+    FG2,
+    MONO,
+    ROOT,
+    ROW_BG,
+    html_attrs,
+    time_label,
+)
 
 if TYPE_CHECKING:
     from engine import Cluster
@@ -146,17 +154,6 @@ def compare(*views: LiveView) -> SideBySide:
 
 
 # ------------------------------------------------------------------ static HTML
-QQ = '"'
-
-
-def _attrs(**attrs: object) -> str:
-    """HTML attributes in the given order; ``data_x`` becomes ``data-x``; None is left out."""
-    return "".join(
-        f' {k.rstrip("_").replace("_", "-")}="{escape(str(v), quote=False).replace(QQ, "&quot;")}"'
-        for k, v in attrs.items() if v is not None
-    )
-
-
 def part_label(part: list[Any], single_topic: bool) -> str:
     """``P2`` when the group reads one topic, else ``topic-2``."""
     return f"P{part[1]}" if single_topic else tp_text(part)
@@ -178,11 +175,6 @@ def summary(snapshot: dict[str, Any]) -> str:
     return " · " + " · ".join(pieces)
 
 
-def time_label(ms: int) -> str:
-    """Simulated time as seconds with one decimal, from integer arithmetic only."""
-    return f"{ms // 1000}.{(ms % 1000) // 100}s"
-
-
 def tick_steps(steps: list[dict[str, Any]]) -> list[int]:
     """Indexes (in ``steps``) of the columns that get a time label."""
     shown: list[int] = []
@@ -202,7 +194,7 @@ TRACK = "position:relative;display:inline-block;height:20px;vertical-align:middl
 def _chip(part: list[Any], colour: int | None, single: bool, **attrs: object) -> str:
     style = CHIP + (f"background:{colour_css(colour)};" if colour is not None
                     else f"background:transparent;border-style:dashed;color:{FG2};")
-    return f"<span{_attrs(**attrs)} style=\"{style}\">{escape(part_label(part, single))}</span>"
+    return f"<span{html_attrs(**attrs)} style=\"{style}\">{escape(part_label(part, single))}</span>"
 
 
 def _members(snapshot: dict[str, Any], single: bool) -> str:
@@ -225,7 +217,7 @@ def _members(snapshot: dict[str, Any], single: bool) -> str:
         owned = ("".join(_chip(p, m["colour"], single, class_="kc-owned-partition")
                          for p in m["owned"])
                  if m["owned"] else f'<span class="kc-idle" style="color:{FG2};">idle</span>')
-        attrs = _attrs(class_="kc-member", data_member_id=m["m"], data_client_id=m["client"],
+        attrs = html_attrs(class_="kc-member", data_member_id=m["m"], data_client_id=m["client"],
                        data_instance_id=m["instance"], data_partitions=parts,
                        data_idle=str(not m["owned"]).lower(),
                        data_leader=str(m["leader"]).lower(),
@@ -250,13 +242,13 @@ def _partitions(snapshot: dict[str, Any], single: bool) -> str:
 
 
 def _row(label: str, track: str, width: int, **attrs: object) -> str:
-    return (f"<div{_attrs(**attrs)} style=\"white-space:nowrap;margin:1px 0;\">"
+    return (f"<div{html_attrs(**attrs)} style=\"white-space:nowrap;margin:1px 0;\">"
             f'<span class="kc-tl-label" style="{LABEL}">{label}</span>'
             f'<span class="kc-tl-track" style="{TRACK}width:{width}px;">{track}</span></div>')
 
 
 def _step_attrs(step: dict[str, Any]) -> str:
-    return _attrs(class_="kc-step", data_i=step["i"], data_t=step["t"],
+    return html_attrs(class_="kc-step", data_i=step["i"], data_t=step["t"],
                   data_state=step["state"], data_kind=step["kind"],
                   title=f"{time_label(step['t'])} · {step['text']}")
 
@@ -281,7 +273,7 @@ def empty_label(mode: str, gap: bool) -> str:
 
 
 def _seg_attrs(start: int, stop: int | None, parts: list[Any], mode: str, gap: bool) -> str:
-    return _attrs(class_="kc-seg", data_from=start, data_to="" if stop is None else stop,
+    return html_attrs(class_="kc-seg", data_from=start, data_to="" if stop is None else stop,
                   data_parts=" ".join(tp_text(p) for p in parts), data_mode=mode,
                   data_gap=str(gap).lower())
 
@@ -298,7 +290,7 @@ def _timeline(snapshot: dict[str, Any], single: bool) -> str:
         f'background:{STATE_COLOURS.get(s["state"], "#d9d9d9")};"></span>'
         for k, s in enumerate(steps))
     ticks = "".join(
-        f"<span{_attrs(class_='kc-tick', data_t=steps[k]['t'])} style=\"position:absolute;"
+        f"<span{html_attrs(class_='kc-tick', data_t=steps[k]['t'])} style=\"position:absolute;"
         f"left:{k * STEP_PX}px;top:2px;font-size:10px;color:{FG2};font-family:{MONO};\">"
         f"{time_label(steps[k]['t'])}</span>"
         for k in tick_steps(steps))
@@ -335,7 +327,7 @@ def _timeline(snapshot: dict[str, Any], single: bool) -> str:
             if at < first:
                 continue
             pieces.append(
-                f"<span{_attrs(class_='kc-mark', data_step=at, data_kind=kind, title=kind)}"
+                f"<span{html_attrs(class_='kc-mark', data_step=at, data_kind=kind, title=kind)}"
                 f' style="position:absolute;top:-4px;left:{(at - first) * STEP_PX + STEP_PX - 9}px;'
                 f'font-size:9px;color:{FG2};">{MARK_GLYPHS.get(kind, "·")}</span>')
         rows.append(_row(escape(lane["client"]), "".join(pieces), width,
@@ -354,7 +346,7 @@ def render_html(snapshot: dict[str, Any]) -> str:
     """The snapshot of a :class:`GroupViewState` as static HTML (same text as group.js)."""
     header = snapshot["header"]
     single = len(snapshot["topics"]) == 1
-    root = _attrs(class_="kc-group-view kc-static", data_group=snapshot["group"],
+    root = html_attrs(class_="kc-group-view kc-static", data_group=snapshot["group"],
                   data_state=header["state"], data_generation=header["generation"],
                   data_members=len(snapshot["members"]), data_steps=len(snapshot["steps"]),
                   data_rebalance=header["rebalance"])

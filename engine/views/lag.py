@@ -10,10 +10,9 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from engine.views.group import _attrs
 from engine.views.lagstate import LagSeries, render_svg
 from engine.views.live import LiveView, front_end
-from engine.views.static_html import FG2, ROOT
+from engine.views.static_html import FG2, ROOT, html_attrs
 
 if TYPE_CHECKING:
     from engine import Cluster
@@ -70,7 +69,7 @@ def render_html(snapshot: dict[str, Any]) -> str:
     """The plot with a one-line header, as static HTML (``lag.js`` builds the same)."""
     points = snapshot["points"]
     total = points[-1][1] if points else None
-    root = _attrs(class_="kc-lag-view kc-static", data_group=snapshot["group"],
+    root = html_attrs(class_="kc-lag-view kc-static", data_group=snapshot["group"],
                   data_points=len(points), data_total_lag="-" if total is None else total)
     return (f'<div{root} style="{ROOT}"><div class="kc-lag-header"><b>'
             f'{escape(snapshot["group"])}</b><span style="color:{FG2};">'

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.views.live import RESET
 from engine.views.offsetsstate import GroupTopics
+from engine.views.static_html import time_label
 
 if TYPE_CHECKING:
     from engine import Cluster, Event
@@ -206,10 +207,6 @@ def nice_ceiling(value: int) -> int:
             if step * factor >= value:
                 return step * factor
         step *= 10
-
-
-def time_label(ms: int) -> str:
-    return f"{ms // 1000}.{(ms % 1000) // 100}s"
 
 
 def render_svg(snapshot: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """The plumbing shared by the live widgets: snapshot, deltas, resync, fallback, front end.
 
-A :class:`LiveState` is a pure fold over journal events: ``apply(event)`` returns
+A :class:`LiveState` follows journal events, reading the cluster as it needs (some fold
+the events, some read the cluster again after one): ``apply(event)`` returns
 ``None`` (nothing drawn changed), a list of small JSON ops, or :data:`RESET` (send the
 whole state again). :class:`LiveView` is the anywidget that carries it to the browser
 with two synced traits: ``snapshot`` (the whole state as of ``snapshot["seq"]``) and
@@ -81,8 +82,11 @@ class LiveView(anywidget.AnyWidget):
 
     def _on_event(self, event: Event) -> None:
         change = self._state.apply(event)
-        if change is None:
-            return
+        if change is not None:
+            self._send_change(change)
+
+    def _send_change(self, change: Any) -> None:
+        """Send what the state returned: the whole snapshot for :data:`RESET`, else the ops."""
         if change == RESET:
             self._send_snapshot()
         else:

@@ -32,16 +32,14 @@ differ (an unclean election loses records), so cells are not patched but redrawn
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import KafkaError
+from engine.views.live import RESET
 from engine.views.palette import PALETTE, key_colour, key_label, record_tip
 
 if TYPE_CHECKING:
     from engine import Cluster, Event, PartitionDescription
-
-RESET: Final = "reset"
-"""Returned by :meth:`TopicLogState.apply` when the whole state must be sent again."""
 
 Part = dict[str, Any]
 Op = dict[str, Any]
@@ -99,7 +97,7 @@ class TopicLogState:
         return rolled
 
     def _new_part(self, pd: PartitionDescription, segments: list[int]) -> Part:
-        _, start, hw, leo = self._log_offsets(pd.partition)
+        broker, start, hw, leo = self._log_offsets(pd.partition)
         first = max(start, hw - self.max_cells)
         self._drawn.append(hw)
         return {
@@ -110,7 +108,7 @@ class TopicLogState:
             "hw": hw,
             "leo": leo,
             "segments": [s for s in segments if s > start],
-            "cells": self._cells(pd.partition, first, hw),
+            "cells": self._cells(pd.partition, broker, first, hw),
         }
 
     def _log_offsets(self, partition: int) -> tuple[int | None, int, int, int]:
@@ -127,14 +125,13 @@ class TopicLogState:
             r.log_start_offset, r.high_watermark, r.log_end_offset) == offsets), None)
         return (broker, *offsets)
 
-    def _cells(self, partition: int, first: int, stop: int) -> list[list[Any]]:
-        """Cells for the committed records in ``[first, stop)`` of one partition."""
-        if stop <= first:
+    def _cells(self, partition: int, broker: int | None, first: int,
+               stop: int) -> list[list[Any]]:
+        """Cells for the committed records in ``[first, stop)`` of one partition, read
+        from ``broker``'s replica (the one :meth:`_log_offsets` names)."""
+        if stop <= first or broker is None:
             return []
         try:
-            broker = self._log_offsets(partition)[0]
-            if broker is None:
-                return []
             records = self.cluster.replica_records(self.topic, partition, broker, first,
                                                    stop - first)
         except KafkaError:  # e.g. retention moved the log start meanwhile
@@ -145,18 +142,21 @@ class TopicLogState:
             for r in records
         ]
 
-    def _offsets(self, part: Part) -> Op:
-        """Refresh one partition's offsets from the cluster; return them as op fields."""
-        _, start, hw, leo = self._log_offsets(part["partition"])
+    def _offsets(self, part: Part) -> tuple[int | None, Op]:
+        """Refresh one partition's offsets from the cluster; return the broker whose
+        replica is drawn and the offsets as op fields."""
+        broker, start, hw, leo = self._log_offsets(part["partition"])
         part["start"], part["hw"], part["leo"] = start, hw, leo
         part["cells"] = [c for c in part["cells"] if c[0] >= start]
         part["segments"] = [s for s in part["segments"] if s > start]
-        return {"p": part["partition"], "start": start, "hw": part["hw"], "leo": part["leo"]}
+        return broker, {"p": part["partition"], "start": start, "hw": part["hw"],
+                        "leo": part["leo"]}
 
     # ------------------------------------------------------------- updating
     def apply(self, event: Event) -> list[Op] | str | None:
         """Follow one journal event: ``None`` if it changes nothing drawn, else the ops
-        to send, or :data:`RESET` when the topic was created or deleted."""
+        to send, or :data:`~engine.views.live.RESET` when the topic was created or
+        deleted or a partition's leader was elected (the replica drawn may change)."""
         data = event.data
         if data.get("topic") != self.topic:
             return None
@@ -185,7 +185,7 @@ class TopicLogState:
         return [{"op": "add", "partitions": [copy_part(p) for p in added]}]
 
     def _partition_op(self, kind: str, data: Any, part: Part) -> Op:
-        offsets = self._offsets(part)
+        broker, offsets = self._offsets(part)
         p = part["partition"]
         drawn = self._drawn[p]
         if part["hw"] < drawn:  # not expected without a leader change: drop what went
@@ -194,7 +194,7 @@ class TopicLogState:
         if kind == "records_appended" or part["hw"] > drawn:
             # Newly committed records: the high watermark passed them.
             first = max(drawn, part["hw"] - self.max_cells, part["start"])
-            cells = self._cells(p, first, part["hw"])
+            cells = self._cells(p, broker, first, part["hw"])
             self._drawn[p] = part["hw"]
             part["cells"].extend(cells)
             del part["cells"][: -self.max_cells]

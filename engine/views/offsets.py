@@ -14,11 +14,11 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from engine.views.group import _attrs, plural
+from engine.views.group import plural
 from engine.views.live import LiveView, front_end, front_end_css
 from engine.views.offsetsstate import OffsetsState
 from engine.views.palette import colour_css
-from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG
+from engine.views.static_html import BORDER, FG2, MONO, ROOT, ROW_BG, html_attrs, pct
 
 if TYPE_CHECKING:
     from engine import Cluster
@@ -85,12 +85,8 @@ def scale_of(rows: list[dict[str, Any]]) -> int:
     return max([1, *(r["leo"] for r in rows)])
 
 
-def pct(offset: int, scale: int) -> str:
-    return f"{offset * 100 / scale:.2f}%"
-
-
 def _span(cls: str, left: int, right: int, scale: int, style: str, **attrs: object) -> str:
-    return (f"<span{_attrs(class_=cls, **attrs)} style=\"position:absolute;top:0;bottom:0;"
+    return (f"<span{html_attrs(class_=cls, **attrs)} style=\"position:absolute;top:0;bottom:0;"
             f"left:{pct(left, scale)};width:{pct(max(right - left, 0), scale)};{style}\"></span>")
 
 
@@ -106,24 +102,24 @@ def _row(row: dict[str, Any], scale: int) -> str:
     if committed is not None:
         bar.append(_span("kc-bar-lag", min(committed, hw), hw, scale,
                          "background:#fb8072;opacity:.8;", title=f"lag {dash(row['lag'])}"))
-        bar.append(f"<span{_attrs(class_='kc-committed-mark', data_offset=committed)} "
+        bar.append(f"<span{html_attrs(class_='kc-committed-mark', data_offset=committed)} "
                    f'title="committed {committed}" style="position:absolute;top:-3px;bottom:-3px;'
                    f'left:{pct(committed, scale)};width:2px;margin-left:-1px;background:#1b1b1b;">'
                    "</span>")
     for client, colour, offset in row["positions"]:
-        mark = _attrs(class_="kc-position-mark", data_client_id=client, data_offset=offset,
+        mark = html_attrs(class_="kc-position-mark", data_client_id=client, data_offset=offset,
                       title=f"{client} position {offset}")
         bar.append(f"<span{mark}"
                    f' style="position:absolute;top:-5px;width:8px;height:8px;margin-left:-4px;'
                    f"left:{pct(offset, scale)};border-radius:50%;border:1px solid #1b1b1b;"
                    f'background:{colour_css(colour)};"></span>')
     positions = "".join(
-        f"<span{_attrs(class_='kc-position', data_client_id=client, data_offset=offset)}"
+        f"<span{html_attrs(class_='kc-position', data_client_id=client, data_offset=offset)}"
         f' style="display:inline-block;padding:0 4px;margin-left:4px;border-radius:4px;'
         f'color:#1b1b1b;background:{colour_css(colour)};font-size:11px;">'
         f"{escape(client)} @ {offset}</span>"
         for client, colour, offset in row["positions"])
-    attrs = _attrs(class_="kc-offsets-row", data_topic=row["topic"],
+    attrs = html_attrs(class_="kc-offsets-row", data_topic=row["topic"],
                    data_partition=row["partition"], data_log_start=start,
                    data_committed=dash(committed), data_hw=hw, data_leo=leo,
                    data_lag=dash(row["lag"]),
@@ -142,7 +138,7 @@ def _row(row: dict[str, Any], scale: int) -> str:
 def render_html(snapshot: dict[str, Any]) -> str:
     """The snapshot of an :class:`OffsetsState` as static HTML (same text as offsets.js)."""
     rows = snapshot["rows"]
-    root = _attrs(class_="kc-offsets-view kc-static", data_group=snapshot["group"],
+    root = html_attrs(class_="kc-offsets-view kc-static", data_group=snapshot["group"],
                   data_partitions=len(rows),
                   data_total_lag=sum(r["lag"] for r in rows if r["lag"] is not None))
     head = (f'<div class="kc-offsets-header"><b class="kc-group-name">'

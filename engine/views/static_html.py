@@ -36,12 +36,22 @@ CHIP = (f"display:inline-flex;align-items:center;padding:1px 6px;border-radius:4
 QQ = '"'
 
 
-def _attrs(**attrs: object) -> str:
-    """HTML attributes in the given order; ``data_x`` becomes ``data-x``."""
+def html_attrs(**attrs: object) -> str:
+    """HTML attributes in the given order; ``data_x`` becomes ``data-x``; None is left out."""
     return "".join(
         f' {k.rstrip("_").replace("_", "-")}="{escape(str(v), quote=False).replace(QQ, "&quot;")}"'
-        for k, v in attrs.items()
+        for k, v in attrs.items() if v is not None
     )
+
+
+def pct(offset: int, scale: int) -> str:
+    """``offset`` as a CSS percentage of ``scale``, two decimals (``"37.50%"``)."""
+    return f"{offset * 100 / scale:.2f}%"
+
+
+def time_label(ms: int) -> str:
+    """Simulated time as seconds with one decimal, from integer arithmetic only."""
+    return f"{ms // 1000}.{(ms % 1000) // 100}s"
 
 
 def _cell(cell: list[Any], segments: list[int]) -> str:
@@ -56,7 +66,7 @@ def _cell(cell: list[Any], segments: list[int]) -> str:
         classes += " kc-segment-start"
     key = "<i>null</i>" if label is None else escape(label)
     return (
-        f'<span{_attrs(class_=classes, data_offset=offset, data_colour=colour, title=tip)}'
+        f'<span{html_attrs(class_=classes, data_offset=offset, data_colour=colour, title=tip)}'
         f' style="{style}"><small style="display:block;font-size:10px;opacity:.8;">{offset}'
         f"</small>{key}</span>"
     )
@@ -71,7 +81,7 @@ def _row(part: dict[str, Any]) -> str:
                       f'title="deleted by retention">offsets 0–{start - 1} removed</span>')
     if first_shown > start:
         earlier = first_shown - start
-        pieces.append(f'<span{_attrs(class_="kc-earlier", data_count=earlier)} style="{CHIP}">'
+        pieces.append(f'<span{html_attrs(class_="kc-earlier", data_count=earlier)} style="{CHIP}">'
                       f"… {earlier} earlier record{'s' if earlier != 1 else ''}</span>")
     hw_mark = (f'<span class="kc-hw-mark" title="high watermark {hw}" '
                f'style="width:3px;border-radius:2px;background:{ACCENT};"></span>')
@@ -89,7 +99,7 @@ def _row(part: dict[str, Any]) -> str:
              f"record{'s' if count != 1 else ''}</span></span>"
              f'<span class="kc-offsets" style="color:{FG2};font-size:11px;font-family:{MONO};'
              f'white-space:nowrap;">start {start} · HW {hw} · LEO {leo}</span></span>')
-    attrs = _attrs(class_="kc-partition", data_partition=part["partition"],
+    attrs = html_attrs(class_="kc-partition", data_partition=part["partition"],
                    data_log_start=start, data_hw=hw, data_leo=leo, data_records=count)
     return (f'<div{attrs} style="{ROW}">{label}<span class="kc-log" style="{LOG}">'
             f'{"".join(pieces)}</span></div>')
@@ -115,7 +125,7 @@ def render_html(snapshot: dict[str, Any]) -> str:
     """The snapshot of a :class:`~engine.views.logstate.TopicLogState` as static HTML."""
     topic, parts = snapshot["topic"], snapshot["partitions"]
     records = sum(p["leo"] - p["start"] for p in parts)
-    root = _attrs(class_="kc-partition-view kc-static", data_topic=topic,
+    root = html_attrs(class_="kc-partition-view kc-static", data_topic=topic,
                   data_partitions=len(parts), data_records=records,
                   data_exists=str(snapshot["exists"]).lower())
     if not snapshot["exists"]:

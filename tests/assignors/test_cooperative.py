@@ -29,3 +29,11 @@ def test_revoke_first_then_assign_is_fine() -> None:
     validate_cooperative_assignment("my-assignor", owned, {"a": tps(("t", 0)), "b": []})
     validate_cooperative_assignment("my-assignor", {"a": tps(("t", 0))}, {"a": [], "b": []})
     assert reassigned_while_owned({}, {"a": tps(("t", 0))}) == []
+
+
+def test_transferring_ownership_names_the_new_owner() -> None:
+    from engine.assignors.cooperative import transferring_ownership
+
+    owned = {"a": tps(("t", 0), ("t", 1)), "b": tps(("t", 2))}
+    moved = {"a": tps(("t", 0)), "b": tps(("t", 1), ("t", 2)), "c": tps(("t", 3))}
+    assert transferring_ownership(owned, moved) == {tps(("t", 1))[0]: "b"}

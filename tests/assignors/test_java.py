@@ -77,3 +77,13 @@ def test_compute_if_absent_order_matches_java(count, expected) -> None:
     keys = [f"consumer-{i}" for i in range(count)]
     assert compute_if_absent_order(keys) == [f"consumer-{n}" for n in expected.split(",")]
     assert compute_if_absent_order(["c", "Aa", "b", "BB", "a"]) == ["BB", "Aa", "a", "b", "c"]
+
+
+def test_every_string_hash_is_the_one_in_engine_core_java() -> None:
+    from engine.cli import hashorder
+    from engine.core import java as core_java
+    from engine.group import hashing
+
+    for text in ("", "hello", "polygenelubricants", "\U0001F600"):
+        assert hashing.java_string_hash(text) == string_hash(text) == core_java.string_hash(text)
+        assert hashorder.string_hash(text) == core_java.string_hash(text) & 0xFFFFFFFF

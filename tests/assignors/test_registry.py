@@ -120,3 +120,11 @@ def test_aiokafka_assignor_classes_stand_for_the_built_ins() -> None:
     assert isinstance(assignors.get(StickyPartitionAssignor), StickyAssignor)
     found = assignors.get_all((RoundRobinPartitionAssignor, "cooperative-sticky"))
     assert [a.name for a in found] == ["roundrobin", "cooperative-sticky"]
+
+
+def test_a_comma_separated_strategy_list_is_split_as_kafka_lists_are() -> None:
+    from engine.assignors.registry import split_strategies
+    from engine.consumer.config import DEFAULT_ASSIGNMENT_STRATEGY
+
+    assert split_strategies(" range , ,cooperative-sticky ") == ["range", "cooperative-sticky"]
+    assert DEFAULT_ASSIGNMENT_STRATEGY == ("range", "cooperative-sticky")

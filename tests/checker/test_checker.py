@@ -103,3 +103,20 @@ def test_acks1_records_beyond_the_new_leaders_log_are_lost_not_an_error() -> Non
     cluster.advance(10_000)
     report = check(cluster, history)
     assert [a.value for a in report.lost] == [b"d", b"e", b"f"]
+
+
+def test_unavailable_says_why_the_partition_cannot_be_read() -> None:
+    c = Cluster(brokers=2, seed=0, controller="dedicated")
+    c.create_topic("t", partitions=2, replication_factor=1)
+    history = c.record_acks()
+    c.produce("t", "a", partition=0)
+    c.produce("t", "b", partition=1)
+    leader = c.describe_topic("t").partitions[0].leader
+    c.kill_broker(leader)  # not fenced yet: still the leader, but down
+    details = {a.partition: a.detail for a in check(c, history).unavailable}
+    assert details[0] == f"its leader, broker {leader}, is down"
+    c.advance(10_000)
+    details = {a.partition: a.detail for a in check(c, history).unavailable}
+    assert details[0] == "the partition has no leader"
+    c.delete_topic("t")
+    assert {a.detail for a in check(c, history).unavailable} == {"the topic does not exist"}

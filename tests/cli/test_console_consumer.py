@@ -67,6 +67,15 @@ def test_partition_and_offset(cluster: Cluster) -> None:
     assert KIP_848_NOTE not in result.stderr
 
 
+def test_an_offset_is_read_as_java_reads_a_long(cluster: Cluster) -> None:
+    # Long.parseLong takes a leading '+' and the largest long
+    result = run(cluster, f"{C} --topic t --partition 0 --offset +2 --max-messages 5")
+    assert result.exit_code == 0 and result.stdout == "v2\n"
+    result = run(cluster, f"{C} --topic t --partition 0 --offset 9223372036854775807 "
+                          "--max-messages 1 --timeout-ms 100")
+    assert "non-negative long" not in result.stderr
+
+
 def test_without_limits_it_stops_when_idle(cluster: Cluster) -> None:
     start = cluster.now_ms
     result = run(cluster, f"{C} --topic t --from-beginning")
@@ -80,6 +89,9 @@ def test_without_limits_it_stops_when_idle(cluster: Cluster) -> None:
     ("--topic t --offset 1", "The partition is required when offset is specified."),
     ("--topic t --partition 0 --offset foo", "The provided offset value 'foo' is incorrect. "
      "Valid values are 'earliest', 'latest', or a non-negative long."),
+    *((f"--topic t --partition 0 --offset {raw}", f"The provided offset value '{raw}' is "
+       "incorrect. Valid values are 'earliest', 'latest', or a non-negative long.")
+      for raw in ("-1", "+", "9223372036854775808", "1_0")),
     ("", "Exactly one of the following arguments is required: [topic], [include]"),
 ])
 def test_usage_errors(cluster: Cluster, args: str, message: str) -> None:

@@ -75,3 +75,12 @@ def test_assignors_decide_the_protocol() -> None:
     assert cluster.consumer(group_id="g").rebalance_protocol == "EAGER"
     assert cluster.consumer(group_id="g", partition_assignment_strategy="cooperative-sticky"
                             ).rebalance_protocol == "COOPERATIVE"
+
+
+def test_every_int_config_is_a_named_field() -> None:
+    from engine.consumer.config import _INT_CONFIGS, build_config
+
+    config = build_config({"retry_backoff_ms": 250}, lambda: 1)
+    assert config.retry_backoff_ms == 250
+    assert {name: getattr(config, name) for name in _INT_CONFIGS}["default_api_timeout_ms"] == (
+        60000)

@@ -314,3 +314,62 @@ def test_a_second_consumer_with_the_same_instance_id_fences_the_first() -> None:
     cluster.advance(3000)  # the first one's next heartbeat is refused
     with pytest.raises(FencedInstanceIdError):
         first.poll(0)
+
+
+def test_the_leader_rejects_a_cooperative_assignor_that_moves_an_owned_partition() -> None:
+    # ConsumerCoordinator.validateCooperativeAssignment: an owned partition may not go
+    # straight to another member.
+    from engine.core.errors import IllegalStateError
+
+    class Rotate:
+        name = "rotate"
+        supported_protocols = ("COOPERATIVE",)
+
+        def assign(self, partitions_per_topic, subscriptions):
+            members = sorted(subscriptions)
+            every = [TP(t, p) for t, n in sorted(partitions_per_topic.items()) for p in range(n)]
+            if all(not subscriptions[m].owned_partitions for m in members):
+                return {m: (every if i == 0 else []) for i, m in enumerate(members)}
+            return {m: (every if i == len(members) - 1 else []) for i, m in enumerate(members)}
+
+    cluster = new_cluster()
+    first = cluster.consumer("t", group_id="g", client_id="c0",
+                             partition_assignment_strategy=[Rotate()])
+    first.poll(3000)
+    assert parts(first) == [0, 1, 2]
+    second = cluster.consumer("t", group_id="g", client_id="c1",
+                              partition_assignment_strategy=[Rotate()])
+    text = "Assignor supporting the COOPERATIVE protocol violates its requirements"
+    with pytest.raises(IllegalStateError, match=text):
+        drive([second, first], rounds=3, timeout_ms=2000)
+
+
+def test_assignors_without_a_common_protocol_are_named_as_a_java_set() -> None:
+    # ConsumerCoordinator: Collectors.toSet() of the names, printed without quotes.
+    class OnlyCooperative:
+        name = "only-cooperative"
+        supported_protocols = ("COOPERATIVE",)
+
+        def assign(self, partitions_per_topic, subscriptions):
+            return {}
+
+    from engine.core.errors import IllegalArgumentError
+
+    cluster = new_cluster()
+    with pytest.raises(IllegalArgumentError,
+                       match=r"Specified assignors \[range, only-cooperative\] do not have "
+                             "commonly supported rebalance protocol"):
+        cluster.consumer("t", group_id="g",
+                         partition_assignment_strategy=["range", OnlyCooperative()])
+
+
+def test_commit_timeout_text_prints_offsets_as_a_java_map() -> None:
+    from engine.consumer.membership import java_offsets
+    from engine.group.state import OffsetAndMetadata
+
+    text = java_offsets({TP("t", 1): 7, ("t", 0): (3, "m"),
+                         TP("u", 0): OffsetAndMetadata(5, "", 0, 2)})
+    assert text == (
+        "{t-0=OffsetAndMetadata{offset=3, leaderEpoch=null, metadata='m'}, "
+        "t-1=OffsetAndMetadata{offset=7, leaderEpoch=null, metadata=''}, "
+        "u-0=OffsetAndMetadata{offset=5, leaderEpoch=2, metadata=''}}")

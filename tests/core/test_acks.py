@@ -41,7 +41,7 @@ def test_the_not_enough_replicas_text_is_kafka_4_1s() -> None:
 
 def test_an_acks_all_request_completes_when_the_high_watermark_passes_it() -> None:
     ps = PartitionState("t", 0, [1, 2])
-    log = ps.log_of(1)
+    log = ps.logs[1]
     log.append_batch([None], [b"a"], 0, 70)
     assert not enough_replicas_reached(ps, 1, 1, 2)
     log.high_watermark = 1

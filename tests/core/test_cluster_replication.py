@@ -70,3 +70,45 @@ def test_new_partitions_leave_out_fenced_brokers_from_leadership_and_isr() -> No
     d = c.create_topic("t", partitions=3, replication_factor=3)
     for p in d.partitions:
         assert p.leader != 2 and 2 not in p.isr and 2 in p.replicas
+
+
+def test_partition_leader_names_the_current_leader_or_none() -> None:
+    c = Cluster(brokers=3, seed=0, controller="dedicated")
+    c.create_topic("t", partitions=3, replication_factor=1)
+    leaders = [c.partition_leader("t", p) for p in range(3)]
+    assert leaders == [p.leader for p in c.describe_topic("t").partitions]
+    gone = leaders[0]
+    assert gone is not None
+    c.kill_broker(gone)
+    c.advance(10_000)
+    assert c.partition_leader("t", 0) is None
+    with pytest.raises(UnknownTopicOrPartitionError):
+        c.partition_leader("t", 3)
+
+
+def test_keyless_produce_batch_skips_partitions_without_a_leader() -> None:
+    c = Cluster(brokers=3, seed=0, controller="dedicated")
+    c.create_topic("t", partitions=6, replication_factor=1)
+    c.kill_broker(2)
+    c.advance(10_000)
+    assert c.describe_brokers()[1].fenced
+    leaderless = {p.partition for p in c.describe_topic("t").partitions if p.leader is None}
+    assert leaderless
+    result = c.produce_batch("t", [(None, f"v{i}") for i in range(3000)])
+    assert len(result) == 3000
+    assert not {md.partition for md in result} & leaderless
+
+
+def test_consumer_offsets_is_placed_around_fenced_brokers() -> None:
+    c = Cluster(brokers=3, seed=0, controller="dedicated")
+    c.kill_broker(2)
+    c.advance(10_000)
+    c.groups.find_coordinator("g")
+    d = c.describe_topic("__consumer_offsets")
+    assert all(p.replicas[0] != 2 and p.leader != 2 for p in d.partitions)
+
+
+def test_election_errors_are_retriable_as_in_kafka() -> None:
+    from engine.core.errors import ElectionNotNeededError, EligibleLeadersNotAvailableError
+
+    assert ElectionNotNeededError.retriable and EligibleLeadersNotAvailableError.retriable

@@ -16,7 +16,7 @@ def test_running_nodes_reach_each_other_until_a_link_is_cut() -> None:
 def test_a_stopped_node_reaches_nobody_and_isolation_is_every_link_cut() -> None:
     net = Network([1, 2, 3])
     net.stop(2)
-    assert not net.is_running(2) and not net.can_reach(1, 2) and net.down == [2]
+    assert not net.is_running(2) and not net.can_reach(1, 2) and net.down_set == {2}
     net.start(2)
     assert net.can_reach(1, 2)
     net.cut(3, 1)

@@ -61,7 +61,21 @@ def test_delete_group() -> None:
     cluster.groups.delete_group("g")
     assert cluster.groups.list_groups() == []
     assert cluster.groups.fetch_offsets("g") == {}
-    assert [e.kind for e in cluster.journal][-1] == "group_deleted"
+    last = list(cluster.journal)[-1]
+    assert (last.kind, dict(last.data)) == ("group_deleted",
+                                            {"group": "g", "reason": "group deleted"})
+
+
+def test_delete_offsets_journals_like_expiry() -> None:
+    cluster = new_cluster()
+    m = _stable(cluster)
+    cluster.groups.leave_group("g", m)
+    cluster.groups.alter_offsets("g", {TP("t", 0): 2, TP("t", 1): 1})
+    assert cluster.groups.delete_offsets("g", [TP("t", 0)]) == {TP("t", 0): None}
+    (event,) = cluster.journal.of_kind("offsets_deleted")
+    assert dict(event.data) == {"group": "g", "reason": "deleted by an OffsetDelete request",
+                                "partitions": [["t", 0]]}
+    assert list(cluster.groups.committed("g")) == [TP("t", 1)]
 
 
 def test_alter_offsets_only_without_members() -> None:
@@ -84,3 +98,13 @@ def test_peek_group_changes_nothing() -> None:
     digest = cluster.journal.digest()
     assert cluster.groups.peek_group("g").state == "Stable"
     assert cluster.journal.digest() == digest
+
+
+def test_lag_goes_negative_when_the_commit_is_past_the_end() -> None:
+    # ConsumerGroupCommand.getLag prints logEndOffset - offset with no clamp.
+    cluster = new_cluster()
+    cluster.produce("t", "v0", partition=0)
+    m = _stable(cluster)
+    cluster.groups.commit_offsets("g", {TP("t", 0): 5}, member_id=m, generation=1)
+    assert cluster.groups.lag("g")[TP("t", 0)] == -4
+    assert cluster.groups.total_lag("g") == -4

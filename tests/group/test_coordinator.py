@@ -219,3 +219,48 @@ def test_member_uuid_is_a_java_uuid() -> None:
 
     text = java_uuid(random.Random(1))
     assert len(text) == 36 and text[14] == "4" and text[19] in "89ab"
+
+
+def test_a_leaving_leader_passes_on_to_the_first_member_in_hashmap_order() -> None:
+    # ClassicGroup.remove: leaderId = members.keySet().iterator().next() (a HashMap).
+    from engine.core.java import hash_order, string_hash
+
+    cluster = new_cluster(seed=0)
+    joins = [join(cluster, client_id=f"c{i}") for i in range(3)]
+    cluster.advance(6000)
+    ids = [j.value.member_id for j in joins]
+    assert cluster.groups.describe_group("g").leader == ids[0]
+    assert cluster.groups.leave_group("g", ids[0]) is None
+    expected = hash_order(ids[1:], string_hash, 16)[0]
+    assert expected == ids[2]  # not the next in join order
+    assert cluster.groups.describe_group("g").leader == expected
+
+
+def test_leave_and_session_expiry_give_kafkas_rebalance_reasons() -> None:
+    cluster = new_cluster()
+    j1, j2 = join(cluster, client_id="c1"), join(cluster, client_id="c2")
+    cluster.advance(6000)
+    m1, m2 = j1.value.member_id, j2.value.member_id
+    cluster.groups.sync_group("g", m1, 1, assignments={m1: [TP("t", 0)]})
+    cluster.groups.sync_group("g", m2, 1)
+    assert cluster.groups.leave_group("g", m1) is None
+    reasons = [e.data["reason"] for e in cluster.journal if e.kind == "group_state_changed"]
+    assert reasons[-1] == f"explicit `LeaveGroup` request for ({m1}) members."
+    single = new_cluster()
+    member = _stable_single(single)
+    single.advance(11000)  # no heartbeat: the session expires
+    reasons = [e.data["reason"] for e in single.journal if e.kind == "group_state_changed"]
+    assert f"removing member {member} on heartbeat expiration." in reasons
+
+
+def test_pending_sync_expiry_names_the_members_as_a_java_set() -> None:
+    cluster = new_cluster()
+    j1 = join(cluster, client_id="c1", session_timeout_ms=100000, rebalance_timeout_ms=5000)
+    j2 = join(cluster, client_id="c2", session_timeout_ms=100000, rebalance_timeout_ms=5000)
+    cluster.advance(6000)
+    leader, follower = j1.value.member_id, j2.value.member_id
+    cluster.groups.sync_group("g", leader, 1, assignments={leader: [TP("t", 0)]})
+    cluster.advance(6000)
+    reasons = [e.data["reason"] for e in cluster.journal if e.kind == "group_state_changed"]
+    # Kafka prints the HashSet of ids with Java's toString: no quotes.
+    assert f"Removing [{follower}] on pending sync request expiration" in reasons

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from engine.core import Cluster
+from engine.core.java import int32, topic_partition_hash
 from engine.group.hashing import java_string_hash
 from engine.group.listorder import (
+    concurrent_map_capacity,
     shard_order,
     shards_order,
     timeline_slot,
     timeline_table_size,
-    topic_partition_hash,
 )
 
 
@@ -38,8 +39,14 @@ def test_a_shard_lists_the_last_inserted_first_within_a_slot() -> None:
 
 def test_the_shard_map_of_a_four_partition_offsets_topic() -> None:
     # ConcurrentHashMap buckets of TopicPartition("__consumer_offsets", p).hashCode()
-    assert topic_partition_hash("t", 0) == (31 * 31 + java_string_hash("t")) & 0xFFFFFFFF
+    assert topic_partition_hash("t", 0) == int32(31 * 31 + java_string_hash("t"))
     assert shards_order("__consumer_offsets", range(4)) == [0, 3, 1, 2]
+
+
+def test_the_shard_map_doubles_when_the_count_reaches_three_quarters() -> None:
+    # 12 shards fill 3/4 of 16 buckets, so ConcurrentHashMap already has 32.
+    assert concurrent_map_capacity(11) == 16
+    assert concurrent_map_capacity(12) == 32
 
 
 def test_response_order_lists_every_group_once() -> None:

@@ -1,6 +1,7 @@
 """Lab 07's checkers: the solution passes, the untouched lab is "not attempted", and known
 wrong answers (a missing config, a wrong partition count, keyless lines, the wrong order,
-a group that started at the end, another group) are rejected with the right message."""
+a group that started at the end, offsets reset without reading, another group) are rejected
+with the right message."""
 
 from __future__ import annotations
 
@@ -168,6 +169,15 @@ def test_q3_accepts_a_reset_to_the_earliest_and_a_second_read(cluster: Cluster) 
     verdict(q3.check(), Outcome.INCORRECT, "partition 0 is committed at 0, not at its end 3")
     sh(cluster, f"kafka-console-consumer {B} --topic parcels --group shipping")
     assert q3.check().passed
+
+
+def test_q3_rejects_offsets_reset_without_reading(cluster: Cluster) -> None:
+    # the admin's commits are not reads: the group never consumed a record
+    for where in ("--to-earliest", "--to-latest"):
+        sh(cluster, f"kafka-consumer-groups {B} --group shipping --reset-offsets {where} "
+           "--topic parcels --execute")
+    verdict(q3.check(), Outcome.INCORRECT, "partition 0 was never read by the group",
+            "partition 2 was never read by the group")
 
 
 def test_q3_names_other_groups(cluster: Cluster) -> None:

@@ -168,6 +168,38 @@ def test_deltas_replay_to_the_current_state() -> None:
     assert replay(initial["snapshot"], changes) == view.state
 
 
+def test_skipping_events_it_does_not_draw_misses_nothing() -> None:
+    # the view skips re-reading the cluster for client events and for log events of
+    # topics it does not show; after every event it must still hold what a read gives
+    c = engine.Cluster(brokers=3, seed=0, controller="dedicated")
+    c.create_topic("t", partitions=2, replication_factor=3)
+    c.create_topic("u", partitions=2, replication_factor=3)
+    view = ClusterView(c, topics=["t"])
+    state = view._state
+    initial = copy.deepcopy(view.snapshot)
+    changes = record_changes(view)
+    kinds: list[str] = []
+
+    def check(event: Any) -> None:
+        kinds.append(event.kind)
+        assert state._current == state._read(), event.kind
+
+    c.journal.subscribe(check)
+    c.produce("u", value="x", partition=0)
+    consumer = c.consumer("u", group_id="g", auto_offset_reset="earliest")
+    while "records_consumed" not in kinds:
+        consumer.poll(1000)
+    consumer.commit()
+    leader = c.describe_topic("u").partitions[0].leader
+    c.kill_broker(leader)
+    c.advance(10_000)  # fenced: leaders of "u" move, and the brokers' lead counts with them
+    c.produce("t", value="y", partition=1)
+    consumer.close()
+    assert {"records_appended", "records_consumed", "offsets_committed",
+            "leader_elected"} <= set(kinds)
+    assert replay(initial, changes) == view.state
+
+
 def test_follows_only_the_given_topics() -> None:
     c = engine.Cluster(brokers=3, seed=0)
     view = ClusterView(c, topics=["b"])

@@ -44,6 +44,13 @@ def test_marks_a_crashed_broker_and_its_replicas() -> None:
     assert "follower, not in ISR" in src
 
 
+def test_names_an_isolated_broker_as_the_cluster_view_does() -> None:
+    c = make_cluster()
+    c.isolate_broker(3)
+    src = cluster_diagram(c, "ledger").source
+    assert 'label="Broker 3 (isolated)"' in src and "cut off" not in src
+
+
 def test_says_when_there_is_no_active_controller() -> None:
     c = Cluster(brokers=3, seed=0)
     c.create_topic("t", partitions=1, replication_factor=3)

@@ -1,4 +1,5 @@
-"""The command line: fetch, start, stop, status and tool (``python3 -m tools.realkafka``).
+"""The command line: fetch, start, stop, status, kill, shutdown, restart and tool
+(``python3 -m tools.realkafka``).
 
 With ``--name`` (or ``--nodes``), start, stop and status act on a multi-node cluster instead of
 the single broker, and kill, shutdown and restart act on one node of it (see ``cluster``).
@@ -54,7 +55,7 @@ def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the five subcommands."""
+    """The argument parser of the eight subcommands."""
     parser = argparse.ArgumentParser(prog="python3 -m tools.realkafka", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
     fetch_cmd = commands.add_parser("fetch", help="resolve the Kafka jars into .kafka/lib")

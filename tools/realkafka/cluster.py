@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterable
 
 from . import common, settings
-from .broker import _is_broker, port_open
+from .broker import _is_broker, _read_int, port_open
 from .brokerconfig import kafka_uuid
 from .clitools import tool_command
 from .clusterconfig import (
@@ -46,16 +46,9 @@ from .settings import HOST, KAFKA_VERSION, READY_LINE
 START_MARK = "=== realkafka: node starting ==="
 
 
-def _read_pid(spec: ClusterSpec, node_id: int) -> int | None:
-    try:
-        return int(spec.pid_file(node_id).read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
 def node_pid(spec: ClusterSpec, node_id: int) -> int | None:
     """The pid of a node of the cluster if it is alive."""
-    pid = _read_pid(spec, node_id)
+    pid = _read_int(spec.pid_file(node_id))
     return pid if pid is not None and _is_broker(pid) else None
 
 
