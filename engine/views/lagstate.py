@@ -7,6 +7,7 @@ made late still draws the history. Per partition it tracks, from events only:
   with one replica; with more, ``high_watermark_updated`` moves it (the leader's high
   watermark trails its log end offset until the in-sync followers have the records);
 * the group's committed offset: ``offsets_committed``, ``offsets_expired``,
+  ``offsets_deleted``,
   ``group_deleted``/``group_removed``, and ``topic_deleted`` (which drops them);
 * the partitions: ``topic_created``, ``partitions_created``, ``topic_deleted``.
 
@@ -102,7 +103,7 @@ class LagSeries:
             if kind == "offsets_committed":
                 for o in data["offsets"]:
                     self.committed[(o["topic"], o["partition"])] = o["offset"]
-            elif kind == "offsets_expired":
+            elif kind in ("offsets_expired", "offsets_deleted"):
                 for t, p in data["partitions"]:
                     self.committed.pop((t, p), None)
             elif kind in ("group_deleted", "group_removed"):

@@ -146,7 +146,7 @@ class OffsetsState:
                 rows.append({
                     "topic": topic, "partition": pd.partition, "start": pd.log_start_offset,
                     "committed": offset, "hw": pd.high_watermark, "leo": pd.log_end_offset,
-                    "lag": None if offset is None else max(pd.high_watermark - offset, 0),
+                    "lag": None if offset is None else pd.high_watermark - offset,  # unclamped
                     "positions": [[client, self.colours.of_client(client), position]
                                   for client, position in self.positions.on(topic, pd.partition)],
                 })

@@ -130,3 +130,11 @@ def test_lag_with_replication_matches_the_engine() -> None:
     assert last[2] == [engine_lag[("r", 0)], engine_lag[("r", 1)]]
     assert last[1] == c.groups.total_lag("g")
     assert LagView(c, "g").points == view.points
+
+
+def test_offsets_deleted_by_request_leave_the_partition_without_lag() -> None:
+    c, view, a = run()
+    a.close()
+    c.groups.delete_offsets("g", [engine.TopicPartition("t", 0)])
+    lags = view.points[-1][2]
+    assert lags[0] is None and lags[1] is not None  # as kafka-consumer-groups prints "-"
