@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.chromium import VIEWPORT, chromium_or_skip, launched_chromium
+from tests.browser.chromium import VIEWPORT, chromium_or_skip
 from tests.browser.labserver import LabServer, running_lab
 from tests.browser.notebookpage import NotebookSession
 
@@ -108,13 +108,6 @@ def write_notebook(path: Path) -> None:
         "display_name": "Python 3", "language": "python", "name": "python3"}},
         "nbformat": 4, "nbformat_minor": 5}
     path.write_text(json.dumps(notebook, indent=1) + "\n")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium, or a skip (a failure when COURSE_REQUIRE_BROWSER=1, as in CI)."""
-    with launched_chromium(chromium_or_skip()) as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -25,12 +25,12 @@ import pytest
 
 import engine
 from engine.views import GroupView, LagView, OffsetsView
-from engine.views.live import LiveView, front_end, front_end_css
-from tests.browser.chromium import VIEWPORT, chromium_or_skip, launched_chromium
+from engine.views.live import LiveView
+from tests.browser.chromium import VIEWPORT, chromium_or_skip
 from tests.browser.labserver import LabServer, running_lab
 from tests.browser.notebookpage import NotebookSession
+from tests.browser.standalone import mount, record_changes
 from tests.views.group_scenarios import poll_all
-from tests.views.test_partitions_js import MOUNT
 
 pytestmark = pytest.mark.browser
 
@@ -58,41 +58,6 @@ GROUP_DRAWN = """
   };
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium, or a skip (a failure when COURSE_REQUIRE_BROWSER=1, as in CI)."""
-    with launched_chromium(chromium_or_skip()) as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    opened = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    opened.close()
-    assert errors == []
-
-
-def record_changes(view: LiveView) -> list[list[Any]]:
-    """Every value Python gives the synced traits, in order, as the front end gets them."""
-    changes: list[list[Any]] = []
-    view.observe(lambda change: changes.append([change["name"], change["new"]]),
-                 names=["snapshot", "delta"])
-    return changes
-
-
-def mount(page: Any, module: str, css: str | None, initial: dict[str, Any],
-          changes: list[list[Any]]) -> list[Any]:
-    return page.evaluate(MOUNT, {
-        "source": front_end(module),
-        "css": front_end_css(css) if css else "",
-        "initial": json.loads(json.dumps(initial)),
-        "changes": json.loads(json.dumps(changes)),
-    })
 
 
 def start(view: LiveView) -> tuple[dict[str, Any], list[list[Any]]]:

@@ -17,7 +17,8 @@ import pytest
 import engine
 from engine.views.cluster import ClusterView, header_text, render_html, row_text
 from engine.views.clusterstate import apply_op, broker_status, row_health
-from engine.views.live import front_end, front_end_css
+from tests.browser.standalone import mount as mount_view
+from tests.browser.standalone import record_changes
 from tests.views.test_partition_view import RecordingComm
 
 
@@ -32,14 +33,6 @@ def make(seed: int = 0, **configs: Any) -> tuple[engine.Cluster, ClusterView]:
     c.create_topic("t", partitions=3, replication_factor=3,
                    configs={"min.insync.replicas": "2", **configs})
     return c, ClusterView(c)
-
-
-def record_changes(view: ClusterView) -> list[list[Any]]:
-    """Every value Python gives the synced traits, in order, as the front end gets them."""
-    changes: list[list[Any]] = []
-    view.observe(lambda change: changes.append([change["name"], copy.deepcopy(change["new"])]),
-                 names=["snapshot", "delta"])
-    return changes
 
 
 def replay(initial: dict[str, Any], changes: list[list[Any]]) -> dict[str, Any]:
@@ -299,32 +292,8 @@ def expected(view: ClusterView) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from tests.browser.chromium import chromium_or_skip, launched_chromium
-
-    with launched_chromium(chromium_or_skip()) as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    opened = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    opened.close()
-    assert errors == []
-
-
 def mount(page: Any, initial: dict[str, Any], changes: list[list[Any]]) -> list[Any]:
-    from tests.views.test_partitions_js import MOUNT
-
-    return page.evaluate(MOUNT, {
-        "source": front_end("cluster.js"),
-        "css": front_end_css("cluster.css"),
-        "initial": initial, "changes": changes,
-    })
+    return mount_view(page, "cluster.js", "cluster.css", initial, changes)
 
 
 def settle(page: Any) -> None:

@@ -8,50 +8,16 @@ state, and the static HTML must read the same. Skipped without Chromium or Playw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import engine
 from engine.views import PartitionView
-from engine.views.live import front_end, front_end_css
-from tests.browser.chromium import chromium_or_skip, launched_chromium
+from tests.browser.standalone import mount as mount_view
+from tests.browser.standalone import record_changes
 
 pytestmark = pytest.mark.browser
-
-MOUNT = """
-async ({ source, css, initial, changes }) => {
-  const style = document.createElement("style");
-  style.textContent = css;
-  document.head.append(style);
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-  const widget = (await import(url)).default();
-  const attrs = { ...initial };
-  const handlers = {};
-  const sent = [];
-  const model = {
-    get: (name) => attrs[name],
-    set: (name, value) => {
-      attrs[name] = value;
-      for (const handler of handlers["change:" + name] || []) handler();
-    },
-    on: (name, handler) => { (handlers[name] ||= []).push(handler); },
-    off: () => {},
-    send: (message) => sent.push(message),
-    save_changes: () => {},
-  };
-  await widget.initialize({ model });
-  const el = document.createElement("div");
-  document.body.append(el);
-  widget.render({ model, el });
-  for (const [name, value] of changes) model.set(name, value);
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  window.kcModel = model;
-  window.kcSent = sent;
-  return sent;
-}
-"""
 
 DRAWN = """
 () => {
@@ -67,37 +33,8 @@ DRAWN = """
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium, or a skip (a failure when COURSE_REQUIRE_BROWSER=1, as in CI)."""
-    with launched_chromium(chromium_or_skip()) as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    opened = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    opened.close()
-    assert errors == []
-
-
-def record_changes(view: PartitionView) -> list[list[Any]]:
-    """Every value Python gives the synced traits, in order, as the front end gets them."""
-    changes: list[list[Any]] = []
-    view.observe(lambda change: changes.append([change["name"], change["new"]]),
-                 names=["snapshot", "delta"])
-    return changes
-
-
 def mount(page: Any, initial: dict[str, Any], changes: list[list[Any]]) -> list[Any]:
-    return page.evaluate(MOUNT, {
-        "source": front_end("partitions.js"),
-        "css": front_end_css("partitions.css"),
-        "initial": initial, "changes": changes,
-    })
+    return mount_view(page, "partitions.js", "partitions.css", initial, changes)
 
 
 def static_text(page: Any, html: str) -> str:
