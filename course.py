@@ -81,6 +81,8 @@ def test(args: list[str]) -> None:
 def bench(args: list[str]) -> None:
     ensure_env(EXTRAS["lab"])
     run(PY, "-m", "bench.throughput", *args)
+    print(flush=True)
+    run(PY, "-m", "bench.aiokafka_vs_engine")
 
 
 def execute(args: list[str]) -> None:

@@ -6,10 +6,15 @@ The package has three layers, each in its own folder:
 * ``engine.journal``: the append-only record of everything the core did;
 * ``engine.views``: widgets and diagrams that read the journal and the core's state.
 
-Importing ``engine`` loads the first two only; the views need JupyterLab's packages.
+Clients sit beside the core: ``engine.producer``, ``engine.consumer`` and ``engine.admin`` are
+aiokafka-shaped clients of an engine cluster, and ``engine.client.connect`` hands a lesson
+those clients, or real aiokafka ones for a real Kafka (see :mod:`engine.client`).
+
+Importing ``engine`` loads no view code; the views need JupyterLab's packages.
 """
 
 from engine import errors
+from engine.client import connect
 from engine.core import (
     Cluster,
     ConsumerRecord,
@@ -36,6 +41,7 @@ __all__ = [
     "RecordMetadata",
     "TopicDescription",
     "TopicPartition",
+    "connect",
     "errors",
     "murmur2",
     "partition_for_key",

@@ -84,8 +84,20 @@ class AIOKafkaConsumer:
     async def getmany(self, *partitions: TopicPartition, timeout_ms: int = 0,
                       max_records: int | None = None
                       ) -> dict[TopicPartition, list[ConsumerRecord]]:
-        return self._check().getmany(*partitions, timeout_ms=timeout_ms,
+        """Records fetched so far, waiting up to ``timeout_ms`` of simulated time.
+
+        aiokafka fetches in background tasks, so a loop of ``getmany()`` with the default
+        ``timeout_ms=0`` makes progress in real time between calls. Here nothing runs
+        between calls, so a call that has nothing at once and may not wait lets one fetch
+        round pass instead (up to ``fetch_max_wait_ms``, returning as soon as records
+        arrive): such a loop joins its group and reads, as it would on Kafka.
+        """
+        consumer = self._check()
+        batch = consumer.getmany(*partitions, timeout_ms=timeout_ms, max_records=max_records)
+        if not batch and timeout_ms == 0:
+            batch = consumer.getmany(*partitions, timeout_ms=consumer.config.fetch_max_wait_ms,
                                      max_records=max_records)
+        return batch
 
     async def getone(self, *partitions: TopicPartition) -> ConsumerRecord:
         consumer = self._check()

@@ -449,8 +449,11 @@ class Consumer:
             self._partition_ok(tp)
             if not batch:
                 continue
-            records = [self._deserialize(r) for r in batch]
-            result[tp] = records
+            cfg = self.config
+            if cfg.key_deserializer is None and cfg.value_deserializer is None:
+                result[tp] = batch  # nothing to decode: the fetched records as they are
+            else:
+                result[tp] = [self._deserialize(r) for r in batch]
             before = state.position
             state.move_to(batch[-1].offset + 1, self._cluster.record_leader_epoch(
                 tp.topic, tp.partition, batch[-1].offset))

@@ -53,8 +53,9 @@ class SimClock:
     def advance(self, ms: int) -> int:
         """Move the clock forward by ``ms``, firing every timer that falls due on the way.
 
-        While a timer runs, ``now_ms`` reads its due time. Returns the number of timers
-        fired.
+        While a timer runs, ``now_ms`` reads its due time. A timer's callback may itself
+        advance the clock; time never moves backwards after that (later timers that were
+        due on the way then see the later time). Returns the number of timers fired.
         """
         if isinstance(ms, bool) or not isinstance(ms, int):
             raise TypeError(f"simulated time moves in whole milliseconds, got {ms!r}")
@@ -66,10 +67,10 @@ class SimClock:
             timer = heapq.heappop(self._queue)
             if timer.cancelled:
                 continue
-            self._now_ms = timer.due_ms
+            self._now_ms = max(self._now_ms, timer.due_ms)
             timer.callback()
             fired += 1
-        self._now_ms = target
+        self._now_ms = max(self._now_ms, target)
         return fired
 
     def pending(self) -> list[Timer]:

@@ -33,6 +33,7 @@ from engine.core.errors import (
     TopicNameWarning,
     UnknownTopicOrPartitionError,
 )
+from engine.core.log import Headers
 from engine.core.metadata import MetadataCache
 from engine.core.names import (
     COLLISION_WARNING,
@@ -57,6 +58,7 @@ from engine.core.produce import (
     encode_headers,
     log_timestamp,
 )
+from engine.core.producer_append import PendingAppend, acks_reached, append_producer_batch
 from engine.core.records import (
     ConsumerRecord,
     PartitionDescription,
@@ -84,7 +86,9 @@ class Cluster(ReplicationMixin):
     ``controller="dedicated"`` adds one controller-only node (see
     :mod:`engine.core.controller`). ``eligible_leader_replicas=True`` (default, as a
     new Kafka 4.1+ cluster) models KIP-966's eligible leader replicas; ``False``
-    elects as Kafka 4.0 does by default.
+    elects as Kafka 4.0 does by default. ``start_ms`` is the simulated clock's first
+    reading, in milliseconds since the epoch (0 by default; ``connect()`` starts at
+    2026-01-01 so that record timestamps look like a real producer's).
     """
 
     def __init__(
@@ -96,6 +100,7 @@ class Cluster(ReplicationMixin):
         configs: Mapping[str, object] | None = None,
         controller: str = "combined",
         eligible_leader_replicas: bool = True,
+        start_ms: int = 0,
     ) -> None:
         if controller not in ("combined", "dedicated"):
             raise ValueError(f"controller must be 'combined' or 'dedicated', got {controller!r}")
@@ -118,7 +123,7 @@ class Cluster(ReplicationMixin):
         self._static_broker_configs = dict(given)
         self.seed = seed
         self._rng = random.Random(seed)
-        self._clock = SimClock()
+        self._clock = SimClock(require_int(start_ms, "start_ms"))
         self.journal = Journal()
         self._brokers = ids
         self._topics: dict[str, Topic] = {}
@@ -126,7 +131,7 @@ class Cluster(ReplicationMixin):
         self.cluster_id = new_uuid(self._rng)
         self._init_replication(controller, eligible_leader_replicas=eligible_leader_replicas)
         self.journal.record(
-            0, "cluster_started",
+            self._clock.now_ms, "cluster_started",
             {"cluster_id": self.cluster_id, "brokers": list(ids), "seed": seed,
              "controller": self._controller.active, "controller_mode": controller,
              "voters": list(self._controller.voters)},
@@ -417,6 +422,28 @@ class Cluster(ReplicationMixin):
         if not acks_n:
             result = [md._replace(offset=-1) for md in result]
         return result
+
+    def append_records(
+        self, topic: str, partition: int, keys: Sequence[bytes | None],
+        values: Sequence[bytes | None], timestamps: Sequence[int],
+        headers: Sequence[Headers], *, batch_bytes: int, acks: int,
+    ) -> PendingAppend:
+        """Append one batch a producer client packed, as its leader would (see
+        :mod:`engine.core.producer_append`): per-record timestamps and headers, ``acks``
+        -1, 0 or 1. Check :meth:`acks_reached` for the ``acks=all`` answer; the clock
+        does not move."""
+        return append_producer_batch(self, topic, partition, keys, values, timestamps,
+                                     headers, batch_bytes, acks)
+
+    def acks_reached(self, pending: PendingAppend) -> bool:
+        """Whether an :meth:`append_records` batch is acknowledged (raises the leader's
+        error, such as ``NotEnoughReplicasAfterAppendError``)."""
+        return acks_reached(self, pending)
+
+    def init_producer_id(self) -> int:
+        """A new producer id, as ``InitProducerId`` hands them out (0, 1, 2, ...)."""
+        self._next_producer_id = getattr(self, "_next_producer_id", -1) + 1
+        return self._next_producer_id
 
     # -------------------------------------------------------------- fetch
     def fetch(

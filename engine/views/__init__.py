@@ -20,10 +20,12 @@ from engine.views.lag import LagView
 from engine.views.offsets import OffsetsView
 from engine.views.palette import PALETTE, key_colour
 from engine.views.partitions import PartitionView
+from engine.views.sidebyside import Comparison, side_by_side
 
 __all__ = [
     "PALETTE",
     "ClusterView",
+    "Comparison",
     "Diagram",
     "DiagramError",
     "GraphvizNotFoundError",
@@ -36,5 +38,6 @@ __all__ = [
     "find_renderer",
     "key_colour",
     "render_svg",
+    "side_by_side",
     "topic_diagram",
 ]

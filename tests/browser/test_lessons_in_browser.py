@@ -53,6 +53,9 @@ LESSONS: dict[str, dict[str, tuple[int, int]]] = {
     "06-starting-kafka.ipynb": {},
     "07-cli-topics-producer-consumer.ipynb": {},
     "08-cli-consumer-groups.ipynb": {},
+    "09-python-producer.ipynb": {},
+    "10-python-consumer-and-groups.ipynb": {},
+    "11-assign-and-seek.ipynb": {},
 }
 
 #: Folders of the course copied next to the lessons (the kernel imports ``engine`` from

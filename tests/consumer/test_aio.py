@@ -55,3 +55,29 @@ def test_async_listener_coroutines_run() -> None:
     asyncio.run(main())
     assert calls == [("assigned", [TP("t", 0), TP("t", 1)]),
                      ("revoked", [TP("t", 0), TP("t", 1)])]
+
+
+def test_a_getmany_loop_with_the_default_timeout_makes_progress() -> None:
+    cluster = new_cluster(partitions=1)
+    for i in range(3):
+        cluster.produce("t", str(i))
+
+    async def main() -> tuple[list[bytes], int]:
+        seen: list[bytes] = []
+        calls = 0
+        async with AIOKafkaConsumer("t", cluster=cluster, group_id="g",
+                                    auto_offset_reset="earliest") as consumer:
+            while len(seen) < 3 and calls < 100:
+                calls += 1
+                for records in (await consumer.getmany()).values():
+                    seen.extend(r.value for r in records)
+        return seen, calls
+
+    start = cluster.now_ms
+    seen, calls = asyncio.run(main())
+    assert seen == [b"0", b"1", b"2"]
+    # the group's first join waits group.initial.rebalance.delay.ms (3000 ms); each call
+    # that finds nothing lets one fetch round of fetch.max.wait.ms (500 ms) pass, so the
+    # sixth call reaches 3000 ms, when the group forms and the records arrive
+    assert calls == 6
+    assert cluster.now_ms - start == 3000

@@ -45,3 +45,13 @@ def test_cancelled_timers_do_not_fire() -> None:
 def test_time_cannot_go_backwards() -> None:
     with pytest.raises(ValueError):
         SimClock().advance(-1)
+
+
+def test_a_timer_that_advances_the_clock_never_moves_it_backwards() -> None:
+    clock = SimClock()
+    seen: list[int] = []
+    clock.call_at(10, lambda: clock.advance(50))
+    clock.call_at(20, lambda: seen.append(clock.now_ms))
+    clock.advance(30)
+    assert seen == [20]  # fired by the inner advance, at its own due time
+    assert clock.now_ms == 60  # not back to 30 when the outer advance ends

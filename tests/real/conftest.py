@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conftest import REAL_KAFKA_ENV
 from tools import realkafka
 
 HOW_TO_START = (
@@ -42,8 +43,10 @@ def _reachable(bootstrap: str, timeout: float = 2.0) -> bool:
 
 @pytest.fixture(scope="session")
 def real_kafka() -> str:
-    """The bootstrap servers of a reachable real Kafka, from ``$KAFKA_BOOTSTRAP_SERVERS``."""
-    bootstrap = os.environ.get(realkafka.ENV_BOOTSTRAP, "").strip()
+    """The bootstrap servers of a reachable real Kafka: ``$KAFKA_BOOTSTRAP_SERVERS`` when the
+    run started (the root ``conftest.py`` keeps it as ``$COURSE_REAL_KAFKA``)."""
+    bootstrap = (os.environ.get(REAL_KAFKA_ENV, "")
+                 or os.environ.get(realkafka.ENV_BOOTSTRAP, "")).strip()
     if not bootstrap:
         _unavailable(f"{realkafka.ENV_BOOTSTRAP} is not set")
     elif not _reachable(bootstrap):
