@@ -21,7 +21,8 @@ Switching backends changes one value, never the lesson code:
 * ``connect()`` or ``connect(None)``: the engine, a fresh ``Cluster(brokers=1)`` with the
   same results every run; unless ``$KAFKA_BOOTSTRAP_SERVERS`` is set, then that Kafka;
 * ``connect(cluster)``: an engine cluster you built (more brokers, faults, views);
-* ``connect("localhost:9092")``: your own Kafka (``python3 course.py kafka-start``);
+* ``connect("127.0.0.1:19092")``: your own Kafka (``python3 course.py kafka-start``
+  listens there);
 * ``connect("testcontainers")``: Kafka in Docker, removed again by ``close()``.
 
 Both backends apply the Java client's Kafka 4.x defaults where aiokafka's differ

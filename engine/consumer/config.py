@@ -43,7 +43,10 @@ _INT_CONFIGS: dict[str, tuple[str, int, Range | None]] = {
 }
 _IGNORED = {"bootstrap_servers", "loop", "api_version", "security_protocol", "ssl_context",
             "connections_max_idle_ms", "check_crcs", "sasl_mechanism", "sasl_plain_username",
-            "sasl_plain_password", "client_rack"}
+            "sasl_plain_password", "client_rack", "sasl_kerberos_service_name",
+            "sasl_kerberos_domain_name", "sasl_oauth_token_provider",
+            # how often aiokafka's background fetch task wakes; the engine has none
+            "consumer_timeout_ms"}
 _OTHER = {"group_id", "client_id", "group_instance_id", "auto_offset_reset",
           "enable_auto_commit", "partition_assignment_strategy", "isolation_level",
           "key_deserializer", "value_deserializer", "allow_auto_create_topics",

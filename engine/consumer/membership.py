@@ -525,10 +525,11 @@ class GroupMembership:
             self.rejoin_needed = True
             raise RebalanceInProgressError(GROUP_REBALANCING) from None
         except (UnknownMemberIdError, IllegalGenerationError) as error:
+            # Java's OffsetCommitResponseHandler: CommitFailedException, also for a consumer
+            # outside the group (assign() with a group id) while the group has members
             if member_id:
                 self.reset_generation(reset_member_id=isinstance(error, UnknownMemberIdError))
-                raise CommitFailedError() from None
-            raise
+            raise CommitFailedError() from None
 
     def commit_once(self, offsets: Mapping[Any, Any], auto: bool = False) -> dict[Any, Any]:
         """One OffsetCommit to the coordinator; a coordinator error forgets the

@@ -76,7 +76,7 @@ class RecordAccumulator:
                 delta = timestamp - last.timestamps[0]
                 body = body_size
                 if count >= 64:
-                    body += varint_size(count) - 1
+                    body += 1 if count < 8192 else varint_size(count) - 1
                 if not -64 <= delta < 64:
                     body += varint_size(delta) - 1
                 size = body + (1 if body < 64 else 2 if body < 8192 else varint_size(body))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ from engine.producer.producer import Producer
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
+
+
+def _ignore(_: object) -> None:
+    """Nothing noted (no one asked the producer to note its sends)."""
 
 
 async def _let_callbacks_run() -> None:
@@ -94,8 +99,8 @@ class AIOKafkaProducer:
         self._idle: asyncio.Future[None] | None = None
         """What the sender task awaits while no record is queued."""
         self._task: asyncio.Task[None] | None = None
-        self._sent_keys: list[Any] | None = None
-        self._sent_futures: list[asyncio.Future[RecordMetadata]] = []
+        self._note_key: Callable[[Any], None] | None = None
+        self._note_future: Callable[[asyncio.Future[RecordMetadata]], None] = _ignore
 
     @property
     def sync(self) -> Producer:
@@ -115,18 +120,24 @@ class AIOKafkaProducer:
         self._started = True
         self._loop = asyncio.get_running_loop()
         self._new_future = self._loop.create_future
+        if type(self._loop).create_future is asyncio.BaseEventLoop.create_future:
+            # the same future, without the Python-level create_future call
+            self._new_future = functools.partial(asyncio.Future, loop=self._loop)
         self._sending = True
+        self._idle = self._loop.create_future()
         self._task = self._loop.create_task(self._run_sender())
 
     async def _run_sender(self) -> None:
         while True:
+            idle = self._idle
+            if idle is not None:  # None: a send woke it before it got to wait
+                await idle
             while (deadline := self._producer.pending_deadline()) is not None:
                 now = self._cluster.now_ms
                 self._cluster.advance(max(deadline - now, 0))
                 self._producer.run_sender()
                 await asyncio.sleep(0)
             self._idle = self._loop.create_future()
-            await self._idle
 
     def _wake_sender(self) -> None:
         """Wake the sender task if it waits for records (one check when it does not)."""
@@ -158,9 +169,9 @@ class AIOKafkaProducer:
                 and self._send_plain(topic, key, value, fut)):
             self._producer.send(topic, value, key, partition, timestamp_ms, headers,
                                 future=fut)
-        if self._sent_keys is not None:
-            self._sent_keys.append(key)
-            self._sent_futures.append(fut)
+        if self._note_key is not None:
+            self._note_key(key)
+            self._note_future(fut)
         if self._idle is not None and not fut.done():
             self._wake_sender()
         return fut
@@ -170,8 +181,8 @@ class AIOKafkaProducer:
         """From now on append each ``send()``'s key (as given, before any serializer) to
         ``keys`` and its future to ``futures``; the reader looks at the futures when it
         needs the results, so a send costs no extra callback."""
-        self._sent_keys = keys
-        self._sent_futures = futures
+        self._note_key = keys.append
+        self._note_future = futures.append
 
     def _wrap(self, inner: FutureRecordMetadata) -> asyncio.Future[RecordMetadata]:
         fut: asyncio.Future[RecordMetadata] = self._loop.create_future()

@@ -51,7 +51,9 @@ if TYPE_CHECKING:
     from engine.core.cluster import Cluster
 
 _KEYS_REMEMBERED = 65536
-"""How many keys' partitions :meth:`Producer.send_plain` keeps per topic."""
+"""How many keys' partitions :meth:`Producer.send_plain` keeps per topic ..."""
+_KEY_BYTES_REMEMBERED = 256
+"""... of keys up to this size (longer keys are hashed each time)."""
 
 CLOSED = "Cannot perform operation after producer has been closed"
 
@@ -92,9 +94,10 @@ class Producer:
         self._cluster_topics = cluster._topics
         self._max_request_size = self.config.max_request_size
         self._topics: dict[str, tuple[object, int, list[TopicPartition],
-                                      dict[bytes, TopicPartition]]] = {}
+                                      dict[bytes, tuple[TopicPartition, int]]]] = {}
         """Per topic: the cluster's topic object, its partition count, its partitions, and
-        the partition of each key seen (for :meth:`send_plain`)."""
+        for each key seen its partition and the bytes a record body takes without the
+        value (for :meth:`send_plain`)."""
         self.plain = (self.config.key_serializer is None and self.config.value_serializer
                       is None and self.config.partitioner is None)
         """Whether :meth:`send_plain` may be used (no serializers, no custom partitioner)."""
@@ -178,16 +181,23 @@ class Producer:
         it. Each key's partition is remembered per topic (until the topic changes)."""
         t = self._cluster_topics.get(topic)
         known = self._topics.get(topic)
-        if known is None or known[0] is not t or known[1] != len(t.logs):
+        if known is None or known[0] is not t or known[1] != len(t.logs) or self._closed:
             if self._closed or t is None:
                 return False
             n = len(t.logs)
             known = self._topics[topic] = (
                 t, n, [TopicPartition(topic, p) for p in range(n)], {})
-        elif self._closed:
-            return False
-        size = len(key)
-        body = 4 + size + (1 if size < 64 else 2 if size < 8192 else varint_size(size))
+        by_key = known[3]
+        entry = by_key.get(key)
+        if entry is None:
+            size = len(key)
+            entry = (known[2][positive_hash(key) % known[1]],
+                     4 + size + (1 if size < 64 else varint_size(size)))
+            if size <= _KEY_BYTES_REMEMBERED:
+                if len(by_key) >= _KEYS_REMEMBERED:
+                    by_key.clear()
+                by_key[key] = entry
+        tp, body = entry  # body: the record's v2 body size so far (attributes, deltas, key)
         if value is None:
             body += 1
         else:
@@ -195,12 +205,6 @@ class Producer:
             body += size + (1 if size < 64 else 2 if size < 8192 else varint_size(size))
         if body + 79 > self._max_request_size:  # as _check_size
             return False
-        by_key = known[3]
-        tp = by_key.get(key)
-        if tp is None:
-            if len(by_key) >= _KEYS_REMEMBERED:
-                by_key.clear()
-            tp = by_key[key] = known[2][positive_hash(key) % known[1]]
         accumulator = self._accumulator
         accumulator.append_plain(tp, key, value, body, self._clock.now_ms, future)
         if accumulator.full_count:

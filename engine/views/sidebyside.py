@@ -53,7 +53,7 @@ FOOTER: Final = ("Not compared: timestamps and ids (member, client, cluster and 
                  "ids), which differ on every run.")
 NO_BROKER: Final = ("Only the engine ran: pass real=\"host:port\" or set "
                     "KAFKA_BOOTSTRAP_SERVERS to compare with a real broker (start one with "
-                    "`python3 course.py kafka-start`, it listens on localhost:9092).")
+                    "`python3 course.py kafka-start`, it listens on 127.0.0.1:19092).")
 
 Scenario = Callable[[Any], Awaitable[Any]]
 """``async def scenario(kafka)``: takes a backend (see ``engine.client.connect``)."""

@@ -84,3 +84,14 @@ def test_every_int_config_is_a_named_field() -> None:
     assert config.retry_backoff_ms == 250
     assert {name: getattr(config, name) for name in _INT_CONFIGS}["default_api_timeout_ms"] == (
         60000)
+
+
+def test_every_aiokafka_consumer_keyword_is_taken() -> None:
+    import inspect
+
+    from aiokafka import AIOKafkaConsumer
+
+    from engine.consumer.config import KNOWN
+
+    theirs = set(inspect.signature(AIOKafkaConsumer.__init__).parameters) - {"self", "topics"}
+    assert theirs - KNOWN == set()

@@ -270,3 +270,19 @@ def test_commits_carry_the_leader_epoch_of_the_last_record() -> None:
     assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == -1
     consumer.commit({TP("t", 0): 1})  # explicit offsets carry none either
     assert cluster.groups.committed("g")[TP("t", 0)].leader_epoch == -1
+
+
+def test_a_commit_from_outside_a_group_with_members_fails_as_in_java() -> None:
+    # Kafka's coordinator answers UNKNOWN_MEMBER_ID to a commit without a member id while
+    # the group has members; Java's consumer (and aiokafka) raise CommitFailedException
+    cluster = new_cluster(partitions=1)
+    member = cluster.consumer("t", group_id="g", auto_offset_reset="earliest")
+    drive([member])
+    outsider = cluster.consumer(group_id="g")
+    outsider.assign([TP("t", 0)])
+    with pytest.raises(CommitFailedError, match="already rebalanced"):
+        outsider.commit({TP("t", 0): 0})
+    assert cluster.groups.committed("g") == {}
+    member.close()
+    outsider.commit({TP("t", 0): 0})  # an empty group takes it
+    assert cluster.groups.committed("g")[TP("t", 0)].offset == 0

@@ -223,3 +223,18 @@ def test_callbacks_run_in_send_order_before_flush_returns() -> None:
     for i in seen:
         by_key.setdefault(i % 5, []).append(i)
     assert all(order == sorted(order) for order in by_key.values())
+
+
+def test_the_sender_task_moves_the_clock_only_once_a_send_wakes_it() -> None:
+    cluster = new_cluster(1)
+
+    async def main() -> tuple[int, bool, int]:
+        async with AIOKafkaProducer(cluster=cluster, linger_ms=30) as producer:
+            queued = producer.sync.send("t", b"direct")  # the engine producer, no wake-up
+            for _ in range(5):
+                await asyncio.sleep(0)
+            before = cluster.now_ms
+            await producer.send_and_wait("t", b"woken")
+            return before, queued.done(), cluster.now_ms
+
+    assert asyncio.run(main()) == (0, True, 30)

@@ -161,11 +161,12 @@ def _journal(cluster: Cluster) -> list[tuple[int, str, dict[str, object]]]:
 
 
 def _keyed_workload(cluster: Cluster, send: object) -> list[object]:
-    """Keys and values of many sizes (varint edges at 63/64 bytes), gaps in time that
-    make timestamp deltas of 64 ms and more, and enough records to fill batches."""
+    """Keys and values of many sizes (varint edges at 63/64 bytes, keys too long to be
+    remembered), gaps in time that make timestamp deltas of 64 ms and more, and enough
+    records to fill batches."""
     futures = []
     for i in range(700):
-        key = b"k" * (i % 70 + 1)
+        key = b"k" * (i % 70 + 1) if i % 11 else b"long-%d" % (i % 3) * 60  # > 256 bytes
         value = None if i % 97 == 0 else b"v" * (i * 7 % 120)
         futures.append(send(key, value))  # type: ignore[operator]
         if i % 50 == 49:
