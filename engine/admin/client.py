@@ -7,10 +7,19 @@ Each method answers as aiokafka's does against a Kafka 4.x broker: ``create_topi
 ``(group_id, protocol_type)`` tuples, ``describe_consumer_groups`` one DescribeGroups response
 per coordinator, ``list_consumer_group_offsets`` ``{TopicPartition: OffsetAndMetadata}``.
 Admin calls take no simulated time.
+
+As aiokafka's, the client must be started first: before ``start()`` every call raises
+:class:`NodeNotReadyError` with aiokafka's text (after ``close()`` aiokafka's client
+still answers, reconnecting on demand, and so does this one). ``describe_topics`` of a
+missing topic asks, as aiokafka's Metadata request does, for it to be auto-created: it
+answers error 3 and the topic exists afterwards when ``auto.create.topics.enable`` is
+true (an invalid name answers 17, InvalidTopicException). The constructor takes exactly
+aiokafka's keywords (``AIOKAFKA_ADMIN_KEYWORDS``) plus ``cluster=``.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -22,10 +31,12 @@ from engine.admin.responses import (
     DescribeGroupsResponse_v2,
 )
 from engine.core.errors import (
+    InvalidTopicError,
     KafkaError,
     TopicAlreadyExistsError,
     UnknownTopicOrPartitionError,
 )
+from engine.core.names import invalid_reason
 from engine.core.records import TopicPartition
 from engine.group.state import GroupState
 
@@ -35,6 +46,26 @@ if TYPE_CHECKING:
 #: Where the engine's brokers listen: broker ``i`` (0-based, in id order) on 9092 + i.
 HOST = "localhost"
 BASE_PORT = 9092
+
+
+#: aiokafka 0.14's ``AIOKafkaAdminClient`` keywords (``inspect.signature``; the tests check).
+AIOKAFKA_ADMIN_KEYWORDS = frozenset({
+    "loop", "bootstrap_servers", "client_id", "request_timeout_ms", "connections_max_idle_ms",
+    "retry_backoff_ms", "metadata_max_age_ms", "security_protocol", "ssl_context",
+    "api_version", "sasl_mechanism", "sasl_plain_username", "sasl_plain_password",
+    "sasl_kerberos_service_name", "sasl_kerberos_domain_name", "sasl_oauth_token_provider"})
+
+NODE_NOT_READY = "Attempt to send a request to node which is not ready (node id None)."
+
+
+class NodeNotReadyError(KafkaError):
+    """aiokafka's error for a request before the client connected (``start()``)."""
+
+    retriable = True
+    description = NODE_NOT_READY
+
+    def __str__(self) -> str:  # aiokafka's shape: "NodeNotReadyError: <text>"
+        return f"{type(self).__name__}: {self.message}"
 
 
 class OffsetAndMetadata(NamedTuple):
@@ -56,6 +87,10 @@ class AIOKafkaAdminClient:
 
     def __init__(self, *, cluster: Cluster, client_id: str = "aiokafka-0.14.0",
                  request_timeout_ms: int = 40000, **config: Any) -> None:
+        for name in config:
+            if name not in AIOKAFKA_ADMIN_KEYWORDS:
+                raise TypeError(f"AIOKafkaAdminClient.__init__() got an unexpected keyword "
+                                f"argument '{name}'")
         self._cluster = cluster
         self.client_id = client_id
         self._request_timeout_ms = request_timeout_ms
@@ -68,16 +103,22 @@ class AIOKafkaAdminClient:
         return self._cluster
 
     async def start(self) -> None:
-        """Connect (nothing to do on the engine)."""
+        """Connect (nothing to do on the engine but to allow requests)."""
         self._started = True
 
     async def close(self) -> None:
         self._closed = True
 
+    def _ready(self) -> None:
+        """aiokafka's answer to a request sent before ``start()``."""
+        if not self._started:
+            raise NodeNotReadyError(NODE_NOT_READY)
+
     # ------------------------------------------------------------ topics
     async def create_topics(self, new_topics: list[Any], timeout_ms: int | None = None,
                             validate_only: bool = False) -> CreateTopicsResponse_v3:
         """CreateTopics for aiokafka ``NewTopic`` objects; one error code per topic."""
+        self._ready()
         errors = []
         for new_topic in new_topics:
             if validate_only:
@@ -89,6 +130,7 @@ class AIOKafkaAdminClient:
     async def delete_topics(self, topics: list[str], timeout_ms: int | None = None
                             ) -> DeleteTopicsResponse_v3:
         """DeleteTopics: ``(topic, 0)`` when deleted, ``(topic, 3)`` when unknown."""
+        self._ready()
         codes = []
         for topic in topics:
             try:
@@ -104,6 +146,7 @@ class AIOKafkaAdminClient:
                                 timeout_ms: int | None = None,
                                 validate_only: bool = False) -> CreatePartitionsResponse_v1:
         """Grow topics to ``NewPartitions.total_count``; raises the first error as aiokafka."""
+        self._ready()
         target = (_scratch_copy(self._cluster, topic_partitions) if validate_only
                   else self._cluster)
         errors = []
@@ -123,16 +166,18 @@ class AIOKafkaAdminClient:
 
     async def list_topics(self) -> list[str]:
         """Every topic's name, internal ones included (as the Metadata response)."""
+        self._ready()
         return self._cluster.list_topics()
 
     async def describe_topics(self, topics: list[str] | None = None) -> list[dict[str, Any]]:
         """The Metadata response's topics: error code, partitions, leaders, ISR."""
+        self._ready()
         names = self._cluster.list_topics() if topics is None else list(topics)
         return [self._describe_topic(name) for name in names]
 
     def _describe_topic(self, name: str) -> dict[str, Any]:
         if not self._cluster.has_topic(name):
-            return {"error_code": UnknownTopicOrPartitionError.errno, "topic": name,
+            return {"error_code": self._auto_create(name), "topic": name,
                     "is_internal": False, "partitions": []}
         live = set(self._cluster.live_brokers)
         description = self._cluster.describe_topic(name)
@@ -146,9 +191,22 @@ class AIOKafkaAdminClient:
         return {"error_code": 0, "topic": name, "is_internal": internal,
                 "partitions": partitions}
 
+    def _auto_create(self, name: str) -> int:
+        """aiokafka's Metadata request allows auto-creation: the broker creates a missing
+        topic with its defaults when ``auto.create.topics.enable`` is true, and answers
+        this request with error 3 all the same (17 for a name it cannot create)."""
+        if self._cluster.broker_config("auto.create.topics.enable") != "true":
+            return UnknownTopicOrPartitionError.errno
+        if not isinstance(name, str) or invalid_reason(name) is not None:
+            return InvalidTopicError.errno
+        with contextlib.suppress(KafkaError):  # the broker could not create it either
+            self._cluster.create_topic(name)
+        return UnknownTopicOrPartitionError.errno
+
     async def describe_cluster(self) -> dict[str, Any]:
         """The Metadata response without topics: live brokers, cluster id, controller id
         (in KRaft mode a broker's id: clients never talk to the controllers)."""
+        self._ready()
         live = self._cluster.live_brokers
         brokers = [{"node_id": b, "host": HOST, "port": broker_port(self._cluster, b),
                     "rack": None} for b in live]
@@ -160,11 +218,13 @@ class AIOKafkaAdminClient:
     # ------------------------------------------------------------ groups
     async def find_coordinator(self, group_id: str, coordinator_type: int = 0) -> int:
         """The broker id coordinating ``group_id``."""
+        self._ready()
         return self._cluster.groups.lookup_coordinator(group_id)
 
     async def list_consumer_groups(self, broker_ids: list[int] | None = None
                                    ) -> list[tuple[str, str]]:
         """``(group_id, protocol_type)`` for every group, as ListGroups v0 answers."""
+        self._ready()
         return [(g.group_id, g.protocol_type)
                 for g in self._cluster.groups.list_groups(response_order=True)]
 
@@ -173,6 +233,7 @@ class AIOKafkaAdminClient:
                                        include_authorized_operations: bool = False
                                        ) -> list[DescribeGroupsResponse_v2]:
         """One DescribeGroups response per coordinator; an unknown group is ``Dead``."""
+        self._ready()
         by_node: dict[int, list[tuple[Any, ...]]] = {}
         for group_id in group_ids:
             node = (self._cluster.groups.lookup_coordinator(group_id)
@@ -202,6 +263,7 @@ class AIOKafkaAdminClient:
                                           partitions: Iterable[Any] | None = None
                                           ) -> dict[TopicPartition, OffsetAndMetadata]:
         """OffsetFetch: committed offsets; an asked-for partition without one is ``-1``."""
+        self._ready()
         self._cluster.groups.lookup_coordinator(group_id)
         wanted = None if not partitions else [TopicPartition(*tp) for tp in partitions]
         committed = self._cluster.groups.committed(group_id, wanted)

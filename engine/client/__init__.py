@@ -25,12 +25,17 @@ Switching backends changes one value, never the lesson code:
   listens there);
 * ``connect("testcontainers")``: Kafka in Docker, removed again by ``close()``.
 
-Both backends apply the Java client's Kafka 4.x defaults where aiokafka's differ
+Both backends give the Java client's Kafka 4.x defaults where aiokafka's differ
 (producer ``acks="all"``, ``enable_idempotence=True``, ``linger_ms=5``,
-``request_timeout_ms=30000``; consumer range assignment), so a lesson sees Kafka's
-behaviour on both; a caller's keywords always win. Real-mode failures are short and
-clear: :class:`BrokerNotAvailableError` (no broker, or the broker went away while
-consuming) and :class:`DockerNotAvailableError`. aiokafka's log lines go to
+``request_timeout_ms=30000``; consumer range assignment): the engine's clients have them
+built in, the real backend passes them to aiokafka; a caller's keywords always win. A
+keyword only the Java client knows (``delivery_timeout_ms``, ``group_protocol``, dotted
+names such as ``"linger.ms"``) is refused on both with a ``TypeError``, since aiokafka
+would not take it. Real-mode failures are short and clear:
+:class:`BrokerNotAvailableError` (no broker, or the broker went away while consuming),
+:class:`GroupJoinTimeoutError` (the broker answers but the group does not finish joining)
+and :class:`DockerNotAvailableError`; in real mode the first two are also aiokafka
+errors (``except aiokafka.errors.KafkaError`` catches them). aiokafka's log lines go to
 ``backend.log``, not into the notebook. ``backend.observed`` records each acknowledged
 send and each consumer's assignment for the side-by-side view.
 
@@ -41,9 +46,14 @@ Modules: ``connect``, ``backend`` (the common part), ``engine_backend``, ``real`
 from engine.client.backend import CONSUMER_DEFAULTS, PRODUCER_DEFAULTS, Backend
 from engine.client.connect import connect
 from engine.client.engine_backend import EngineBackend
-from engine.client.errors import BrokerNotAvailableError, DockerNotAvailableError
+from engine.client.errors import (
+    BrokerNotAvailableError,
+    DockerNotAvailableError,
+    GroupJoinTimeoutError,
+)
 from engine.client.observed import Observed
 from engine.client.real import KafkaBackend
 
 __all__ = ["CONSUMER_DEFAULTS", "PRODUCER_DEFAULTS", "Backend", "BrokerNotAvailableError",
-           "DockerNotAvailableError", "EngineBackend", "KafkaBackend", "Observed", "connect"]
+           "DockerNotAvailableError", "EngineBackend", "GroupJoinTimeoutError", "KafkaBackend",
+           "Observed", "connect"]

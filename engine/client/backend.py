@@ -1,11 +1,17 @@
 """``Backend``: what :func:`engine.client.connect` returns, the same on both kinds.
 
 A backend makes aiokafka-shaped clients (``producer()``, ``consumer()``, ``admin()``, none
-started), applies the Java client's Kafka 4.x defaults where aiokafka's differ (the
-caller's keywords always win), keeps every client it made so that ``close()`` stops them,
-re-creates topics with ``fresh_topics()`` so a lesson can run again on a real cluster, and
-records what its clients saw in ``observed``. :mod:`engine.client.engine_backend` and
+started), keeps every client it made so that ``close()`` stops them, re-creates topics
+with ``fresh_topics()`` so a lesson can run again on a real cluster, and records what its
+clients saw in ``observed``. :mod:`engine.client.engine_backend` and
 :mod:`engine.client.real` fill in how clients are made.
+
+Both backends give a client Kafka 4.x's Java defaults: the engine's clients have them
+already (the caller's keywords go to them unchanged); the real backend adds
+``PRODUCER_DEFAULTS`` and ``CONSUMER_DEFAULTS`` to aiokafka's (the caller's keywords win).
+A keyword the engine's clients take but aiokafka's do not (a Java client setting such as
+``delivery_timeout_ms``, or a dotted Kafka name) is refused on both backends with a
+``TypeError``, so lesson code that runs on one runs on the other.
 """
 
 from __future__ import annotations
@@ -14,19 +20,78 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
+from engine.admin.client import AIOKAFKA_ADMIN_KEYWORDS
 from engine.client.observed import Observed
-from engine.client.quiet import quiet_logs
+from engine.consumer import config as consumer_config
+from engine.producer import config as producer_config
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
 
-#: The Java producer's defaults where aiokafka's differ (aiokafka: acks=1, no idempotence,
-#: linger_ms=0, request_timeout_ms=40000).
+#: The Java producer's defaults where aiokafka's differ (``AIOKAFKA_DEFAULTS`` holds
+#: aiokafka's): what the real backend adds; the engine's producer has them already.
 PRODUCER_DEFAULTS: dict[str, Any] = {
-    "acks": "all", "enable_idempotence": True, "linger_ms": 5, "request_timeout_ms": 30000,
-}
-#: The consumer's defaults every backend applies (both agree on "latest").
+    name: producer_config.PRODUCER_DEFAULTS[name] for name in producer_config.AIOKAFKA_DEFAULTS}
+#: The consumer's defaults the real backend passes (aiokafka agrees on "latest"; it adds
+#: range assignment too).
 CONSUMER_DEFAULTS: dict[str, Any] = {"auto_offset_reset": "latest"}
+
+#: aiokafka 0.14's keyword names (``inspect.signature``; checked by the tests), so that
+#: the engine needs no aiokafka to refuse what aiokafka would not take.
+AIOKAFKA_PRODUCER_KEYWORDS = frozenset({
+    "loop", "bootstrap_servers", "client_id", "metadata_max_age_ms", "request_timeout_ms",
+    "api_version", "acks", "key_serializer", "value_serializer", "compression_type",
+    "max_batch_size", "partitioner", "max_request_size", "linger_ms", "retry_backoff_ms",
+    "security_protocol", "ssl_context", "connections_max_idle_ms", "enable_idempotence",
+    "transactional_id", "transaction_timeout_ms", "sasl_mechanism", "sasl_plain_password",
+    "sasl_plain_username", "sasl_kerberos_service_name", "sasl_kerberos_domain_name",
+    "sasl_oauth_token_provider"})
+AIOKAFKA_CONSUMER_KEYWORDS = frozenset({
+    "loop", "bootstrap_servers", "client_id", "group_id", "group_instance_id",
+    "key_deserializer", "value_deserializer", "fetch_max_wait_ms", "fetch_max_bytes",
+    "fetch_min_bytes", "max_partition_fetch_bytes", "request_timeout_ms", "retry_backoff_ms",
+    "auto_offset_reset", "enable_auto_commit", "auto_commit_interval_ms", "check_crcs",
+    "metadata_max_age_ms", "partition_assignment_strategy", "max_poll_interval_ms",
+    "rebalance_timeout_ms", "session_timeout_ms", "heartbeat_interval_ms",
+    "consumer_timeout_ms", "max_poll_records", "ssl_context", "security_protocol",
+    "api_version", "exclude_internal_topics", "connections_max_idle_ms", "isolation_level",
+    "sasl_mechanism", "sasl_plain_password", "sasl_plain_username",
+    "sasl_kerberos_service_name", "sasl_kerberos_domain_name", "sasl_oauth_token_provider",
+    "client_rack"})
+
+
+def java_only_producer_keywords() -> frozenset[str]:
+    """Keywords the engine's producer takes and aiokafka's does not."""
+    return frozenset(producer_config.KNOWN) - AIOKAFKA_PRODUCER_KEYWORDS
+
+
+def java_only_consumer_keywords() -> frozenset[str]:
+    """Keywords the engine's consumer takes and aiokafka's does not."""
+    return frozenset(consumer_config.KNOWN) - AIOKAFKA_CONSUMER_KEYWORDS
+
+
+def refuse_java_only(client: str, config: dict[str, Any], aiokafka_keywords: frozenset[str],
+                     java_only: frozenset[str]) -> None:
+    """Raise TypeError for the first keyword in ``config`` that aiokafka's ``client`` class
+    does not take but the engine's would (a dotted Kafka name, a Java-only setting)."""
+    for name in sorted(config):
+        if name in aiokafka_keywords:
+            continue
+        if "." in name:
+            raise TypeError(
+                f"{client}() got an unexpected keyword argument {name!r}: dotted names are "
+                f"the Java client's spelling, which aiokafka does not take; write "
+                f"{name.replace('.', '_')!r} (where aiokafka has that setting)")
+        if name in java_only:
+            raise TypeError(
+                f"{client}() got an unexpected keyword argument {name!r}: {name} is a Java "
+                f"client setting that aiokafka's {client} does not take (the engine would, "
+                "but lesson code must run on both backends)")
+        if client == "AIOKafkaAdminClient":
+            raise TypeError(
+                f"{client}() got an unexpected keyword argument {name!r}: aiokafka's admin "
+                "client does not take it (Java admin client settings are not available)")
+
 
 #: How long fresh_topics waits for a deleted topic to be gone or a new one to be ready.
 TOPIC_WAIT_S = 30.0
@@ -38,11 +103,19 @@ class Backend:
     kind: str = ""
     bootstrap_servers: str = ""
 
+    #: Whether topic operations take real time to settle (False on the engine: they take
+    #: effect at once, so fresh_topics checks once instead of waiting).
+    settles_in_real_time = True
+
     def __init__(self) -> None:
         self.observed = Observed()
-        self.log: list[str] = quiet_logs()
         self._clients: list[tuple[str, Any]] = []
         self._next_consumer = 0
+
+    @property
+    def log(self) -> list[str]:
+        """aiokafka's log lines since this backend was made (none on the engine)."""
+        return []
 
     @property
     def cluster(self) -> Cluster | None:
@@ -52,11 +125,9 @@ class Backend:
     # ----------------------------------------------------------- clients
     def producer(self, **config: Any) -> Any:
         """An AIOKafkaProducer (not started) with Kafka's producer defaults."""
-        defaults = dict(PRODUCER_DEFAULTS)
-        if config.get("acks", "all") not in ("all", -1):
-            # as the Java client: idempotence is only on by default while acks=all
-            del defaults["enable_idempotence"]
-        client = self._make_producer({**defaults, **config})
+        refuse_java_only("AIOKafkaProducer", config, AIOKAFKA_PRODUCER_KEYWORDS,
+                         java_only_producer_keywords())
+        client = self._make_producer(self.producer_config(config))
         client._course_observed = self.observed
         if hasattr(client, "note_sends_into"):
             client.note_sends_into(self.observed.unresolved_keys,
@@ -66,7 +137,9 @@ class Backend:
 
     def consumer(self, *topics: str, **config: Any) -> Any:
         """An AIOKafkaConsumer (not started) with Kafka's consumer defaults."""
-        client = self._make_consumer(topics, {**self.consumer_defaults(), **config})
+        refuse_java_only("AIOKafkaConsumer", config, AIOKAFKA_CONSUMER_KEYWORDS,
+                         java_only_consumer_keywords())
+        client = self._make_consumer(topics, self.consumer_config(config))
         client._course_observed = self.observed
         client._course_number = self._next_consumer
         client._course_client_id = config.get("client_id")
@@ -76,12 +149,19 @@ class Backend:
 
     def admin(self, **config: Any) -> Any:
         """An AIOKafkaAdminClient (not started)."""
+        refuse_java_only("AIOKafkaAdminClient", config, AIOKAFKA_ADMIN_KEYWORDS, frozenset())
         client = self._make_admin(dict(config))
         self._clients.append(("admin", client))
         return client
 
-    def consumer_defaults(self) -> dict[str, Any]:
-        return dict(CONSUMER_DEFAULTS)
+    def producer_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The keywords the producer is made with: the caller's (the engine's producer
+        has Kafka's defaults itself); the real backend adds Kafka's."""
+        return dict(config)
+
+    def consumer_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The keywords the consumer is made with (as ``producer_config``)."""
+        return dict(config)
 
     def _make_producer(self, config: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -119,7 +199,7 @@ class Backend:
                 response = await admin.create_topics(pending)
                 retry = []
                 for topic, code, message in response.topic_errors:
-                    if code == 36 and asyncio.get_running_loop().time() < deadline:
+                    if code == 36 and self._may_wait(deadline):
                         retry.append(topic)  # the deletion is still finishing
                     elif code:
                         raise self._error_class(code)(message)
@@ -134,9 +214,19 @@ class Backend:
     async def _wait(self, admin: Any, done: Any, what: str) -> None:
         deadline = asyncio.get_running_loop().time() + TOPIC_WAIT_S
         while not done(await admin.list_topics()):
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"gave up waiting {TOPIC_WAIT_S:.0f} s for {what}")
+            if not self._may_wait(deadline):
+                raise TimeoutError(self._gave_up(what))
             await self._sleep(0.2)
+
+    def _may_wait(self, deadline: float) -> bool:
+        """Whether to check again: on real Kafka until ``deadline``, never on the engine."""
+        return (self.settles_in_real_time
+                and asyncio.get_running_loop().time() < deadline)
+
+    def _gave_up(self, what: str) -> str:
+        if self.settles_in_real_time:
+            return f"gave up waiting {TOPIC_WAIT_S:.0f} s for {what}"
+        return f"still waiting for {what} on the engine, where topic operations are immediate"
 
     async def _wait_ready(self, admin: Any, new_topics: tuple[Any, ...]) -> None:
         def ready(described: list[dict[str, Any]]) -> bool:
@@ -148,8 +238,8 @@ class Backend:
         deadline = asyncio.get_running_loop().time() + TOPIC_WAIT_S
         names = [t.name for t in new_topics]
         while not ready(await admin.describe_topics(names)):
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"gave up waiting for topics {names} to have leaders")
+            if not self._may_wait(deadline):
+                raise TimeoutError(self._gave_up(f"topics {names} to have leaders"))
             await self._sleep(0.2)
 
     # ------------------------------------------------------------- close

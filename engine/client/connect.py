@@ -40,10 +40,9 @@ def connect(target: Any = None) -> Backend:
     if isinstance(target, str):
         text = target.strip()
         if text.lower() == TESTCONTAINERS:
-            from engine.client.containers import container_spec, docker_available, start_kafka
+            from engine.client.containers import container_spec, start_kafka
 
-            docker_available()
-            spec = container_spec()
+            spec = container_spec()  # start_kafka checks Docker before anything runs
             return KafkaBackend(spec.bootstrap_servers, container=start_kafka(spec))
         addresses(text)
         return KafkaBackend(text)

@@ -38,6 +38,7 @@ class EngineBackend(Backend):
     """Clients over an engine cluster (``connect()`` or ``connect(cluster)``)."""
 
     kind = "engine"
+    settles_in_real_time = False
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__()
@@ -59,6 +60,3 @@ class EngineBackend(Backend):
 
     def _error_class(self, code: int) -> type[Exception]:
         return error_class(code)
-
-    async def _sleep(self, seconds: float) -> None:
-        """Topic operations take effect at once on the engine: nothing to wait for."""

@@ -2,14 +2,19 @@
 
 Every producer a backend makes notes each send as its key and its future; ``sends`` turns
 those whose future succeeded into (topic, key, partition, offset) when it is read, in send
-order, and keeps the others until they are done. Every consumer notes its group id,
-client id and its latest assignment (the final one once it stopped). The view adds end
-offsets, committed offsets and lag, which it asks the admin client for.
+order, and keeps the others until they are done. Nothing is done per send beyond two list
+appends; when more than ``RESOLVE_AT`` sends wait unread, the done ones are resolved then
+(so a long run that never reads ``sends`` holds records, not futures). Every consumer
+notes its group id, client id and its latest assignment (the final one once it stopped).
+The view adds end offsets, committed offsets and lag, which it asks the admin client for.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+
+RESOLVE_AT = 100_000
+"""Unread sends kept as futures before the done ones are resolved."""
 
 
 class SentRecord(NamedTuple):
@@ -38,8 +43,9 @@ class Observed:
         self._sends: list[SentRecord] = []
         self.unresolved_keys: list[Any] = []
         """The key of each send noted whose result has not been read yet ..."""
-        self.unresolved_futures: list[Any] = []
+        self.unresolved_futures: list[Any] = _Pending(self)
         """... and its future (two lists rather than pairs: nothing to allocate per send)."""
+        self.resolve_at = RESOLVE_AT
         self.consumers: dict[int, ConsumerSeen] = {}
 
     @property
@@ -61,10 +67,8 @@ class Observed:
                 self._sends.append(SentRecord(md.topic, key, md.partition, md.offset))
         self.unresolved_keys[:] = keys
         self.unresolved_futures[:] = futures
-
-    def note_send(self, topic: str, key: Any, partition: int, offset: int) -> None:
-        """Record an acknowledged send."""
-        self.sends.append(SentRecord(topic, key, partition, offset))
+        # sends still in flight stay; the next resolve waits until as many more arrive
+        self.resolve_at = max(RESOLVE_AT, 2 * len(futures))
 
     def note_future(self, key: Any, future: Any) -> None:
         """Record a send of ``key`` whose result ``future`` (an asyncio future) gives
@@ -86,7 +90,23 @@ class Observed:
         return out
 
     def clear(self) -> None:
+        """Forget everything noted so far."""
         self._sends.clear()
         self.unresolved_keys.clear()
         self.unresolved_futures.clear()
         self.consumers.clear()
+
+
+class _Pending(list[Any]):
+    """The futures list: resolves the done ones once it grows past ``resolve_at``."""
+
+    __slots__ = ("_observed",)
+
+    def __init__(self, observed: Observed) -> None:
+        super().__init__()
+        self._observed = observed
+
+    def append(self, future: Any) -> None:
+        super().append(future)
+        if len(self) > self._observed.resolve_at:
+            self._observed._resolve()

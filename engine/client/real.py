@@ -4,14 +4,20 @@ Its clients are aiokafka's own classes with three additions, so that a notebook 
 hangs on a missing broker:
 
 * ``start()`` first checks that something answers at the bootstrap address (TCP, 2 s),
-  then gives aiokafka's start 5 s; on failure it stops the client and raises
-  :class:`~engine.client.errors.BrokerNotAvailableError` naming the address;
+  then gives aiokafka's bootstrap (the first metadata) 5 s; on failure it stops the client
+  and raises :class:`~engine.client.errors.BrokerNotAvailableError` naming the address.
+  A consumer's group join that follows may take the group's session/rebalance timeout
+  (a member of a restarted kernel is waited for); past that it raises
+  :class:`~engine.client.errors.GroupJoinTimeoutError`, a group problem, while the broker
+  still answers;
 * a consumer's ``getmany``/``getone``/``async for`` run the underlying call while checking
   about once a second that the broker still answers; after ~4 s without an answer they
   cancel the call and raise ``BrokerNotAvailableError`` (so within 10 s);
 * ``stop()`` skips the final auto-commit when the broker is gone (aiokafka would retry it
   forever) and gives up after 5 s in any case.
 
+Both errors are raised as subclasses that are also aiokafka's errors
+(:func:`real_error`): ``except aiokafka.errors.KafkaError`` catches them in real mode.
 aiokafka is imported only when a real backend is made: the engine needs no dependency.
 """
 
@@ -24,11 +30,21 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from engine.client.backend import Backend, ObservedConsumer, ObservedProducer
-from engine.client.errors import BrokerNotAvailableError
+from engine.client.backend import (
+    CONSUMER_DEFAULTS,
+    PRODUCER_DEFAULTS,
+    Backend,
+    ObservedConsumer,
+    ObservedProducer,
+)
+from engine.client.errors import BrokerNotAvailableError, GroupJoinTimeoutError
+from engine.client.quiet import lines_since, quiet_logs
+from engine.core.errors import KafkaError
 
 CONNECT_TIMEOUT_S = 2.0   # the TCP check before a client starts
-START_TIMEOUT_S = 5.0     # aiokafka's own start (bootstrap, metadata, coordinator)
+BOOTSTRAP_TIMEOUT_S = 5.0  # aiokafka's bootstrap: the first metadata from a broker
+AFTER_BOOTSTRAP_S = 30.0  # the rest of a start (a producer's InitProducerId, ...) at least
+JOIN_MARGIN_S = 10.0      # beyond a group's session/rebalance timeout
 STOP_TIMEOUT_S = 5.0      # stop() against a broker that went away
 SLICE_S = 1.0             # how often a consume call checks the broker
 PROBE_TIMEOUT_S = 0.5     # one reachability probe while consuming
@@ -61,7 +77,13 @@ async def reachable(bootstrap_servers: str, timeout: float = CONNECT_TIMEOUT_S) 
 
 
 class GuardedStart:
-    """Mixin: ``start()`` fails fast with BrokerNotAvailableError, stopping the client."""
+    """Mixin: ``start()`` fails fast with BrokerNotAvailableError, stopping the client.
+
+    Only aiokafka's bootstrap (the first metadata from a broker) is limited to
+    BOOTSTRAP_TIMEOUT_S. What follows (a consumer joining its group) may take as long as
+    the group's session or rebalance timeout; beyond that it fails as a group problem
+    (:class:`~engine.client.errors.GroupJoinTimeoutError`) while the broker still answers.
+    """
 
     _course_bootstrap: str = ""
     _course_release: Callable[[], Awaitable[None]]  # from BoundedStop or the admin class
@@ -70,16 +92,70 @@ class GuardedStart:
         bootstrap = self._course_bootstrap
         if not await reachable(bootstrap):
             await self._course_release()
-            raise BrokerNotAvailableError(bootstrap, "nothing accepts connections there")
-        from aiokafka.errors import KafkaError
-
+            raise real_error(BrokerNotAvailableError)(
+                bootstrap, "nothing accepts connections there")
+        client = getattr(self, "_client", None) or self.client  # type: ignore[attr-defined]
+        original = client.bootstrap
+        client.bootstrap = functools.partial(_bounded_bootstrap, original)
+        limit = self._course_start_limit()
         try:
-            await asyncio.wait_for(super().start(), START_TIMEOUT_S)  # type: ignore[misc]
-        except (TimeoutError, OSError, KafkaError) as error:
+            await asyncio.wait_for(super().start(), limit)  # type: ignore[misc]
+        except _BootstrapFailed as failed:
             await self._course_release()
-            detail = (f"no answer within {START_TIMEOUT_S:.0f} s"
-                      if isinstance(error, TimeoutError) else str(error))
-            raise BrokerNotAvailableError(bootstrap, detail) from error
+            raise real_error(BrokerNotAvailableError)(bootstrap, failed.detail) from (
+                failed.__cause__)
+        except Exception as error:
+            await self._course_release()
+            if not await reachable(bootstrap, PROBE_TIMEOUT_S):
+                raise real_error(BrokerNotAvailableError)(
+                    bootstrap, "the broker stopped answering") from error
+            group = getattr(self, "_group_id", None)
+            if isinstance(error, TimeoutError) and group is not None:
+                raise real_error(GroupJoinTimeoutError)(group, limit) from error
+            raise
+        finally:
+            client.bootstrap = original
+
+    def _course_start_limit(self) -> float:
+        """How long the whole start may take: a group's join waits up to the session or
+        rebalance timeout for the other members."""
+        group_ms = max(getattr(self, "_session_timeout_ms", 0) or 0,
+                       getattr(self, "_rebalance_timeout_ms", 0) or 0)
+        return BOOTSTRAP_TIMEOUT_S + max(group_ms / 1000, AFTER_BOOTSTRAP_S) + JOIN_MARGIN_S
+
+
+class _BootstrapFailed(Exception):
+    """aiokafka's bootstrap did not get metadata in time (raised inside start())."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+async def _bounded_bootstrap(bootstrap: Callable[[], Awaitable[None]]) -> None:
+    """aiokafka's ``client.bootstrap()`` within BOOTSTRAP_TIMEOUT_S."""
+    from aiokafka.errors import KafkaError
+
+    try:
+        await asyncio.wait_for(bootstrap(), BOOTSTRAP_TIMEOUT_S)
+    except TimeoutError as error:
+        raise _BootstrapFailed(f"no answer within {BOOTSTRAP_TIMEOUT_S:.0f} s") from error
+    except (OSError, KafkaError) as error:
+        raise _BootstrapFailed(str(error)) from error
+
+
+@functools.cache
+def real_error(base: type[KafkaError]) -> type[KafkaError]:
+    """``base`` as real mode raises it: a subclass that is also aiokafka's matching error
+    (``KafkaConnectionError`` for a missing broker, ``KafkaTimeoutError`` for a group that
+    did not join), so ``except aiokafka.errors.KafkaError`` catches it too."""
+    from aiokafka import errors
+
+    extra = {BrokerNotAvailableError: errors.KafkaConnectionError,
+             GroupJoinTimeoutError: errors.KafkaTimeoutError}[base]
+    return type(base.__name__, (base, extra),
+                {"__module__": base.__module__, "__qualname__": base.__qualname__,
+                 "__doc__": base.__doc__})
 
 
 class BoundedStop:
@@ -169,7 +245,7 @@ class WatchedConsume:
         if self._course_down_since is None:
             self._course_down_since = now
         elif now - self._course_down_since >= GIVE_UP_S:
-            raise BrokerNotAvailableError(
+            raise real_error(BrokerNotAvailableError)(
                 self._course_bootstrap,
                 f"the broker stopped answering {now - self._course_down_since:.0f} s ago")
 
@@ -207,16 +283,32 @@ class KafkaBackend(Backend):
         addresses(bootstrap_servers)
         self.bootstrap_servers = bootstrap_servers
         self.container = container
+        self._log_mark = quiet_logs()
+
+    @property
+    def log(self) -> list[str]:
+        """aiokafka's log lines since this backend was made (the last LOG_LINES of them;
+        aiokafka's loggers are process-wide, so two live backends see the same lines)."""
+        return lines_since(self._log_mark)
 
     def _prepare(self, client: Any) -> Any:
         client._course_bootstrap = self.bootstrap_servers
         return client
 
-    def consumer_defaults(self) -> dict[str, Any]:
+    def producer_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Kafka's producer defaults under the caller's keywords; as the Java client,
+        idempotence is on by default only while ``acks`` is ``all``."""
+        defaults = dict(PRODUCER_DEFAULTS)
+        if config.get("acks", "all") not in ("all", -1, "-1"):
+            del defaults["enable_idempotence"]
+        return {**defaults, **config}
+
+    def consumer_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Kafka's consumer defaults (range assignment) under the caller's keywords."""
         from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 
-        return {**super().consumer_defaults(),
-                "partition_assignment_strategy": (RangePartitionAssignor,)}
+        return {**CONSUMER_DEFAULTS,
+                "partition_assignment_strategy": (RangePartitionAssignor,), **config}
 
     def _make_producer(self, config: dict[str, Any]) -> Any:
         config.setdefault("bootstrap_servers", self.bootstrap_servers)

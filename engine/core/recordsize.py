@@ -12,6 +12,15 @@ from collections.abc import Sequence
 
 RECORD_BATCH_OVERHEAD = 61
 """Bytes of a v2 record batch header (``DefaultRecordBatch.RECORD_BATCH_OVERHEAD``)."""
+MAX_RECORD_OVERHEAD = 21
+"""``DefaultRecord.MAX_RECORD_OVERHEAD``: the most a record adds to its key, value and
+headers (length prefix, attributes, timestamp and offset deltas at their widest)."""
+RECORD_BODY_FIXED = 3
+"""Bytes of a record body before its key at offset and timestamp delta 0: attributes and
+the two one-byte deltas."""
+SIZE_BOUND_EXTRA = RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD - RECORD_BODY_FIXED
+"""What the producer's size check adds to a record body (delta 0) to bound the record
+from above (``AbstractRecords.estimateSizeInBytesUpperBound``): 79 bytes."""
 
 
 def varint_size(value: int) -> int:
@@ -22,11 +31,23 @@ def varint_size(value: int) -> int:
     return (zigzag.bit_length() + 6) // 7
 
 
+def length_size(n: int) -> int:
+    """Bytes of the varint holding a length or count ``n >= 0`` (1 below 64, 2 below
+    8192); the comparisons come first so that the usual sizes cost no bit counting."""
+    return 1 if n < 64 else 2 if n < 8192 else varint_size(n)
+
+
+def size_upper_bound(body_at_zero: int) -> int:
+    """The producer's upper bound for a record whose body takes ``body_at_zero`` bytes at
+    delta 0, batch header included (what ``max.request.size`` is checked against)."""
+    return body_at_zero + SIZE_BOUND_EXTRA
+
+
 def _bytes_field_size(data: bytes | None) -> int:
     if data is None:
         return 1  # varint(-1)
     n = len(data)
-    return (1 if n < 64 else varint_size(n)) + n
+    return length_size(n) + n
 
 
 def record_body_size(
@@ -64,5 +85,5 @@ def record_size(
 def size_at_offset_delta(body_at_zero: int, offset_delta: int) -> int:
     """The size of a record whose body is ``body_at_zero`` bytes at offset delta 0,
     when it sits at ``offset_delta`` in its batch (only that varint grows)."""
-    body = body_at_zero if offset_delta < 64 else body_at_zero + varint_size(offset_delta) - 1
-    return body + (1 if body < 64 else varint_size(body))
+    body = body_at_zero if offset_delta < 64 else body_at_zero + length_size(offset_delta) - 1
+    return body + length_size(body)

@@ -4,7 +4,8 @@ As in Kafka's Java client, each :class:`TopicPartition` has a deque of
 :class:`ProducerBatch`; a record goes into the last batch of its partition if it fits in
 ``batch.size`` bytes, else into a new one. A batch is *ready* when it is full, when
 ``linger.ms`` has passed since it was made (on the cluster's simulated clock), while a
-flush is under way, or - for a batch being retried - when its backoff is over. Making a
+flush is under way, or - for a batch being retried - when its backoff is over or its
+partition has a new leader (``leader_epoch``, Java's ``shouldBackoff``). Making a
 batch arms a clock timer at ``created + linger.ms`` that calls ``on_deadline`` (the
 sender), so any advance of the clock (a consumer's poll, ``cluster.advance``) sends it.
 
@@ -23,7 +24,7 @@ from typing import Any
 from engine.core.clock import SimClock
 from engine.core.log import Headers
 from engine.core.records import TopicPartition
-from engine.core.recordsize import varint_size
+from engine.core.recordsize import length_size, varint_size
 from engine.producer.batch import FutureRecordMetadata, ProducerBatch
 
 
@@ -31,8 +32,11 @@ class RecordAccumulator:
     """Collects records into batches per partition until the sender drains them."""
 
     def __init__(self, clock: SimClock, batch_size: int, linger_ms: int,
-                 on_deadline: Callable[[], None], name: str = "producer") -> None:
+                 on_deadline: Callable[[], None], name: str = "producer",
+                 leader_epoch: Callable[[TopicPartition], int] | None = None) -> None:
         self._clock = clock
+        self._leader_epoch = leader_epoch
+        """The partition's current leader epoch, when the sender can look it up."""
         self.batch_size = batch_size
         self.linger_ms = linger_ms
         self._on_deadline = on_deadline
@@ -69,38 +73,32 @@ class RecordAccumulator:
         dq = self._batches.get(tp)
         if dq is None:
             dq = self._batches[tp] = deque()
-        elif dq:
+        batch = None
+        if dq:
             last = dq[-1]
             if last.retry_at_ms is None and not last.full:
                 count = len(last.keys)
                 delta = timestamp - last.timestamps[0]
                 body = body_size
-                if count >= 64:
-                    body += 1 if count < 8192 else varint_size(count) - 1
-                if not -64 <= delta < 64:
+                if count >= 64:  # the offset delta's varint takes more than one byte
+                    body += 1 if count < 8192 else length_size(count) - 1
+                if not -64 <= delta < 64:  # so does the timestamp delta's
                     body += varint_size(delta) - 1
-                size = body + (1 if body < 64 else 2 if body < 8192 else varint_size(body))
+                size = body + (1 if body < 64 else 2 if body < 8192 else length_size(body))
                 if last.size_bytes + size <= last.max_bytes:
-                    last.keys.append(key)
-                    last.values.append(value)
-                    last.timestamps.append(timestamp)
-                    last.headers.append(())
-                    last.futures.append(future)
-                    last.size_bytes += size
-                    return
-                last.full = True
-                self.full_count += 1
-        batch = self._new_batch(tp, dq)
-        batch.keys.append(key)
-        batch.values.append(value)
-        batch.timestamps.append(timestamp)
-        batch.headers.append(())
-        batch.futures.append(future)
-        batch.size_bytes += body_size + (1 if body_size < 64 else 2 if body_size < 8192
-                                         else varint_size(body_size))
+                    batch = last
+                else:
+                    last.full = True
+                    self.full_count += 1
+        if batch is None:
+            batch = self._new_batch(tp, dq)
+            size = body_size + length_size(body_size)
+        batch.append_sized(key, value, (), timestamp, future, size)
 
     def _new_batch(self, tp: TopicPartition, dq: deque[ProducerBatch]) -> ProducerBatch:
         batch = ProducerBatch(tp, self._clock.now_ms, self.batch_size)
+        if self._leader_epoch is not None:  # the leader the producer knows of
+            batch.leader_epoch = self._leader_epoch(tp)
         self._arm(batch, batch.linger_deadline(self.linger_ms))
         dq.append(batch)
         return batch
@@ -125,9 +123,15 @@ class RecordAccumulator:
 
     def _ready(self, batch: ProducerBatch, now: int) -> bool:
         if batch.retry_at_ms is not None:
-            return batch.retry_at_ms <= now
+            return batch.retry_at_ms <= now or self._leader_changed(batch)
         return (batch.full or self._flushing > 0
                 or batch.linger_deadline(self.linger_ms) <= now)
+
+    def _leader_changed(self, batch: ProducerBatch) -> bool:
+        """Whether the partition of a batch waiting to retry has a newer leader than at
+        its last attempt (then it skips the rest of its backoff)."""
+        return (self._leader_epoch is not None
+                and self._leader_epoch(batch.topic_partition) > batch.leader_epoch)
 
     def drain(self, muted: set[TopicPartition] | None = None) -> list[ProducerBatch]:
         """Take every ready batch, partition by partition in the order they were first
@@ -155,10 +159,18 @@ class RecordAccumulator:
         self._batches.setdefault(batch.topic_partition, deque()).appendleft(batch)
         self._arm(batch, retry_at_ms)
 
+    def leader_changed(self, tp: TopicPartition) -> None:
+        """The partition has a new leader: a batch at the head of its queue that waits to
+        retry is sent at the next clock tick instead of at the end of its backoff."""
+        dq = self._batches.get(tp)
+        if dq and dq[0].retry_at_ms is not None and self._leader_changed(dq[0]):
+            self._arm(dq[0], self._clock.now_ms)
+
     def next_deadline(self, muted: set[TopicPartition] | None = None) -> int | None:
         """When the earliest queued batch becomes ready (``None`` if there is none);
         ``muted`` partitions are left out."""
-        deadlines = [b.retry_at_ms if b.retry_at_ms is not None
+        deadlines = [(self._clock.now_ms if self._leader_changed(b) else b.retry_at_ms)
+                     if b.retry_at_ms is not None
                      else (self._clock.now_ms if b.full or self._flushing
                            else b.linger_deadline(self.linger_ms))
                      for tp, dq in self._batches.items() if not (muted and tp in muted)

@@ -16,7 +16,10 @@ records are queued and moves the cluster's clock to the earliest batch deadline.
 ``await fut`` and ``send_and_wait()`` take ``linger.ms`` (5 ms) of simulated time, and a
 loop of ``await send()`` that does not wait batches its records as Kafka does.
 ``flush()``, ``send_and_wait()`` and ``stop()`` let done-callbacks run before they
-return, so callbacks print in send order within the same notebook cell.
+return, so their output lands in the same notebook cell. Callbacks run batch by batch,
+in the order the sender sent the batches: in send order for the records of one
+partition, but not across partitions (a full batch goes out before an older batch of
+another partition that is still lingering), as with Kafka.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from engine.core.recordsize import RECORD_BATCH_OVERHEAD, record_size
 from engine.producer.batch import FutureRecordMetadata
 from engine.producer.errors import ProducerClosed, ProducerNotStartedError
 from engine.producer.metadata import RecordMetadata
-from engine.producer.producer import Producer
+from engine.producer.producer import Producer, check_headers
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
@@ -56,15 +59,20 @@ class BatchBuilder:
         self._value_serializer = value_serializer
         self.records: list[tuple[bytes | None, bytes | None, int | None, Any]] = []
         self._size = RECORD_BATCH_OVERHEAD
+        self._closed = False
 
     def append(self, *, timestamp: int | None, key: Any, value: Any,
-               headers: Iterable[tuple[str, bytes]] = ()) -> object | None:
-        """Add a record; ``None`` when the batch is full (as aiokafka)."""
+               headers: Iterable[tuple[str, bytes]] | None = ()) -> object | None:
+        """Add a record; ``None`` when the batch is full, which closes it, or already
+        closed (as aiokafka)."""
+        if self._closed:
+            return None
         k = self._key_serializer(key) if self._key_serializer else key
         v = self._value_serializer(value) if self._value_serializer else value
-        h = tuple(headers)
+        h = check_headers(headers or ())
         size = record_size(k, v, h, len(self.records))
         if self.records and self._size + size > self._max_bytes:
+            self.close()
             return None
         self.records.append((k, v, timestamp, h))
         self._size += size
@@ -77,7 +85,12 @@ class BatchBuilder:
         return self._size
 
     def close(self) -> None:
-        """Nothing to release (aiokafka compresses here)."""
+        """Refuse further records (aiokafka also compresses here)."""
+        self._closed = True
+
+    def closed(self) -> bool:
+        """Whether the batch takes no more records."""
+        return self._closed
 
 
 class AIOKafkaProducer:
@@ -184,8 +197,13 @@ class AIOKafkaProducer:
         self._note_key = keys.append
         self._note_future = futures.append
 
-    def _wrap(self, inner: FutureRecordMetadata) -> asyncio.Future[RecordMetadata]:
-        fut: asyncio.Future[RecordMetadata] = self._loop.create_future()
+    def _batch_future(self, first: FutureRecordMetadata) -> asyncio.Future[Any]:
+        """The future of a whole ``send_batch``, completed when its first record is, as
+        aiokafka's: the batch's base offset, the broker's timestamp (-1 for
+        ``CreateTime``, the append time for ``LogAppendTime``) and ``None`` with
+        ``acks=0``."""
+        fut: asyncio.Future[Any] = self._loop.create_future()
+        no_acks = self._producer.config.acks == 0
 
         def complete(done: FutureRecordMetadata) -> None:
             if fut.cancelled():
@@ -193,11 +211,13 @@ class AIOKafkaProducer:
             error = done.exception()
             if error is not None:
                 fut.set_exception(error)
-            else:
-                fut.set_result(done.result())
+                return
+            record = done.result()
+            fut.set_result(None if no_acks else record._replace(
+                timestamp=record.timestamp if record.timestamp_type else -1))
 
-        inner.add_callback(complete)
-        if not inner.done():
+        first.add_callback(complete)
+        if not first.done():
             self._wake_sender()
         return fut
 
@@ -244,9 +264,9 @@ class AIOKafkaProducer:
         return BatchBuilder(cfg.max_batch_size, cfg.key_serializer, cfg.value_serializer)
 
     async def send_batch(self, batch: BatchBuilder, topic: str, *,
-                         partition: int) -> asyncio.Future[RecordMetadata]:
-        """Send a filled batch to ``partition``; the future gives its first record's
-        metadata."""
+                         partition: int) -> asyncio.Future[RecordMetadata | None]:
+        """Send a filled batch to ``partition``; its future gives the batch's metadata
+        (see :meth:`_batch_future`)."""
         producer = self._check()
         if batch.size() > producer.config.max_request_size:
             raise MessageSizeTooLargeError()
@@ -254,7 +274,7 @@ class AIOKafkaProducer:
                    for k, v, ts, h in batch.records]
         if not futures:
             raise ValueError("the batch has no records")
-        return self._wrap(futures[0])
+        return self._batch_future(futures[0])
 
     async def __aenter__(self) -> AIOKafkaProducer:
         await self.start()

@@ -87,6 +87,9 @@ class ProducerBatch:
     """No more records fit (or the batch was handed over whole)."""
     attempts: int = 0
     retry_at_ms: int | None = None
+    """When a batch that failed may be sent again (``None``: not waiting for a retry)."""
+    leader_epoch: int = -1
+    """The partition's leader epoch at the last attempt (a newer leader ends the wait)."""
     producer_id: int = -1
     producer_epoch: int = -1
     base_sequence: int = -1
@@ -112,15 +115,21 @@ class ProducerBatch:
         if self.keys and self.size_bytes + size > self.max_bytes:
             self.full = True
             return None
+        if future is None:
+            future = FutureRecordMetadata()
+        self.append_sized(key, value, headers, timestamp, future, size)
+        return future
+
+    def append_sized(self, key: bytes | None, value: bytes | None, headers: Headers,
+                     timestamp: int, future: Any, size: int) -> None:
+        """Append a record whose size in this batch (``size`` bytes) the caller has
+        worked out and checked against ``max_bytes``."""
         self.keys.append(key)
         self.values.append(value)
         self.timestamps.append(timestamp)
         self.headers.append(headers)
-        self.size_bytes += size
-        if future is None:
-            future = FutureRecordMetadata()
         self.futures.append(future)
-        return future
+        self.size_bytes += size
 
     def linger_deadline(self, linger_ms: int) -> int:
         return self.created_ms + linger_ms

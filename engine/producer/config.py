@@ -14,13 +14,18 @@ keyword                aiokafka     engine (Kafka 4.x)
 ``request_timeout_ms`` 40000        30000
 =====================  ===========  ==================
 
-``delivery_timeout_ms`` (120000) is a Java setting aiokafka lacks; the engine takes it.
+``delivery_timeout_ms`` (120000) and ``retry_backoff_max_ms`` (1000, the ceiling of the
+exponential retry backoff of KIP-580) are Java settings aiokafka lacks; the engine takes
+them.
 ``compression_type`` accepts ``gzip``, ``snappy``, ``lz4`` and ``zstd`` and records the
 choice, but batch sizes are counted uncompressed (compression is not simulated).
 ``transactional_id`` is refused: transactions are not modelled yet.
 
-Bad values raise :class:`InvalidConfigurationError` with ``ConfigException``'s text; an
-unknown keyword raises ``TypeError`` as a Python constructor would.
+Each setting has its Java type (``INT``, ``LONG`` or ``BOOLEAN`` in ``ProducerConfig``) and
+is parsed as ``ConfigDef.parseType`` would: numbers may also be given as text (``"5"``),
+booleans as ``"true"``/``"false"``. Bad values raise :class:`InvalidConfigurationError`
+with ``ConfigException``'s text (``Not a number of type LONG``); an unknown keyword raises
+``TypeError`` as a Python constructor would.
 """
 
 from __future__ import annotations
@@ -31,7 +36,15 @@ from typing import Any
 
 from engine.core.acks import parse_acks
 from engine.core.args import is_int
-from engine.core.configdef import Range, ValidString, _invalid
+from engine.core.configdef import (
+    INT_MAX,
+    LONG_MAX,
+    ConfigType,
+    Range,
+    ValidString,
+    _invalid,
+    parse_value,
+)
 from engine.core.errors import InvalidConfigurationError
 
 PRODUCER_DEFAULTS: dict[str, object] = {
@@ -43,6 +56,7 @@ PRODUCER_DEFAULTS: dict[str, object] = {
     "max_batch_size": 16384,
     "max_request_size": 1048576,
     "retry_backoff_ms": 100,
+    "retry_backoff_max_ms": 1000,
     "metadata_max_age_ms": 300000,
     "compression_type": "none",
     "max_in_flight_requests_per_connection": 5,
@@ -64,6 +78,7 @@ KAFKA_NAMES: dict[str, str] = {
     "max_batch_size": "batch.size",
     "max_request_size": "max.request.size",
     "retry_backoff_ms": "retry.backoff.ms",
+    "retry_backoff_max_ms": "retry.backoff.max.ms",
     "metadata_max_age_ms": "metadata.max.age.ms",
     "compression_type": "compression.type",
     "max_in_flight_requests_per_connection": "max.in.flight.requests.per.connection",
@@ -73,17 +88,19 @@ KAFKA_NAMES: dict[str, str] = {
 }
 _DOTTED = {kafka: py for py, kafka in KAFKA_NAMES.items()} | {"batch.size": "max_batch_size"}
 
-_INT_RANGES: dict[str, Range] = {
-    "linger_ms": Range(0),
-    "request_timeout_ms": Range(0),
-    "delivery_timeout_ms": Range(0),
-    "max_batch_size": Range(0),
-    "max_request_size": Range(0),
-    "retry_backoff_ms": Range(0),
-    "metadata_max_age_ms": Range(0),
-    "max_in_flight_requests_per_connection": Range(1),
-    "connections_max_idle_ms": Range(None),
+_INT_RANGES: dict[str, tuple[ConfigType, Range]] = {
+    "linger_ms": (ConfigType.LONG, Range(0)),
+    "request_timeout_ms": (ConfigType.INT, Range(0)),
+    "delivery_timeout_ms": (ConfigType.INT, Range(0)),
+    "max_batch_size": (ConfigType.INT, Range(0)),
+    "max_request_size": (ConfigType.INT, Range(0)),
+    "retry_backoff_ms": (ConfigType.LONG, Range(0)),
+    "retry_backoff_max_ms": (ConfigType.LONG, Range(0)),
+    "metadata_max_age_ms": (ConfigType.LONG, Range(0)),
+    "max_in_flight_requests_per_connection": (ConfigType.INT, Range(1)),
+    "connections_max_idle_ms": (ConfigType.LONG, Range(None)),
 }
+"""Each numeric setting's Java type and validator (``ProducerConfig``'s ``define``)."""
 COMPRESSION_TYPES = ValidString(("none", "gzip", "snappy", "lz4", "zstd"))
 _IGNORED = {"bootstrap_servers", "loop", "api_version", "security_protocol", "ssl_context",
             "sasl_mechanism", "sasl_plain_username", "sasl_plain_password",
@@ -117,6 +134,7 @@ class ProducerConfig:
     max_batch_size: int
     max_request_size: int
     retry_backoff_ms: int
+    retry_backoff_max_ms: int
     metadata_max_age_ms: int
     compression_type: str
     max_in_flight_requests_per_connection: int
@@ -127,12 +145,26 @@ class ProducerConfig:
 
 
 def _int(name: str, value: object) -> int:
+    """A numeric setting as ``ConfigDef.parseType`` reads it (an int, or its text)."""
     kafka = KAFKA_NAMES[name]
-    if not is_int(value):
-        raise _invalid(kafka, value, "Not a number of type INT")
+    type_, valid = _INT_RANGES[name]
+    if isinstance(value, str):
+        value = parse_value(kafka, value, type_)
+    limit = INT_MAX if type_ is ConfigType.INT else LONG_MAX
+    if not is_int(value) or not -limit - 1 <= value <= limit:  # type: ignore[operator]
+        raise _invalid(kafka, value, f"Not a number of type {type_.value}")
     assert isinstance(value, int)
-    _INT_RANGES[name].ensure_valid(kafka, value)
+    valid.ensure_valid(kafka, value)
     return value
+
+
+def _bool(name: str, value: object) -> bool:
+    """A boolean setting as ``ConfigDef.parseType`` reads it (a bool, or true/false)."""
+    parsed = (parse_value(KAFKA_NAMES[name], value, ConfigType.BOOLEAN)
+              if isinstance(value, str) else value)
+    if not isinstance(parsed, bool):
+        raise _invalid(KAFKA_NAMES[name], value, "Expected value to be either true or false")
+    return parsed
 
 
 def build_config(given: Mapping[str, Any], next_sequence: Callable[[], int]) -> ProducerConfig:
@@ -148,10 +180,7 @@ def build_config(given: Mapping[str, Any], next_sequence: Callable[[], int]) -> 
             for name, default in PRODUCER_DEFAULTS.items() if name in _INT_RANGES}
     acks = parse_acks(kwargs.get("acks", "all"))
     idempotence_given = "enable_idempotence" in kwargs
-    idempotence = kwargs.get("enable_idempotence", True)
-    if not isinstance(idempotence, bool):
-        raise _invalid("enable.idempotence", idempotence,
-                       "Expected value to be either true or false")
+    idempotence = _bool("enable_idempotence", kwargs.get("enable_idempotence", True))
     if acks != -1 or ints["max_in_flight_requests_per_connection"] > 5:
         if idempotence_given and idempotence:
             raise InvalidConfigurationError(

@@ -37,10 +37,17 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.core.errors import IllegalStateError, KafkaTimeoutError, MessageSizeTooLargeError
+from engine.core.log import Headers
 from engine.core.partitioner import positive_hash
-from engine.core.produce import check_timestamp, encode_headers
+from engine.core.produce import check_timestamp
 from engine.core.records import TopicPartition
-from engine.core.recordsize import record_body_size, varint_size
+from engine.core.recordsize import (
+    RECORD_BODY_FIXED,
+    SIZE_BOUND_EXTRA,
+    length_size,
+    record_body_size,
+    size_upper_bound,
+)
 from engine.producer.accumulator import RecordAccumulator
 from engine.producer.batch import FutureRecordMetadata
 from engine.producer.config import ProducerConfig, build_config
@@ -49,6 +56,7 @@ from engine.producer.sender import Sender
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
+    from engine.journal.journal import Event
 
 _KEYS_REMEMBERED = 65536
 """How many keys' partitions :meth:`Producer.send_plain` keeps per topic ..."""
@@ -73,6 +81,22 @@ def _to_bytes(data: object, what: str) -> bytes | None:
         f"str({what}).encode())")
 
 
+def check_headers(headers: Iterable[Any]) -> Headers:
+    """Headers as aiokafka's record builder takes them: ``(str, bytes | None)`` pairs, and
+    its ``TypeError`` otherwise (a ``str`` value is not encoded for you)."""
+    checked = []
+    for item in headers:
+        if not isinstance(item, tuple):
+            raise TypeError(f"Expected tuple, got {type(item).__name__}")
+        name, value = item
+        if type(name) is not str:
+            raise TypeError(f"Expected str, got {type(name).__name__}")
+        if value is not None and type(value) is not bytes:
+            raise TypeError(f"Expected bytes, got {type(value).__name__}")
+        checked.append((name, value))
+    return tuple(checked)
+
+
 class Producer:
     """A producer client on an engine cluster: ``Producer(cluster, acks="all", ...)``."""
 
@@ -83,16 +107,18 @@ class Producer:
         self.producer_id = cluster.init_producer_id() if self.config.enable_idempotence else -1
         self._accumulator = RecordAccumulator(
             cluster.clock, self.config.max_batch_size, self.config.linger_ms,
-            self._on_deadline, name=self.config.client_id)
+            self._on_deadline, name=self.config.client_id, leader_epoch=self._leader_epoch)
         self._sender = Sender(cluster, self.config, self._accumulator, self._record,
                               self.producer_id)
+        self._unsubscribe = cluster.journal.subscribe(self._on_event)
         self._partitioner = ProducerPartitioner(
             f"{cluster.seed}/{self.config.client_id}", self.config.max_batch_size,
             self.config.partitioner)
         self._closed = False
         self._clock = cluster.clock
         self._cluster_topics = cluster._topics
-        self._max_request_size = self.config.max_request_size
+        self._max_plain_body = self.config.max_request_size - SIZE_BOUND_EXTRA
+        """The largest record body (delta 0) that passes :meth:`_check_size`."""
         self._topics: dict[str, tuple[object, int, list[TopicPartition],
                                       dict[bytes, tuple[TopicPartition, int]]]] = {}
         """Per topic: the cluster's topic object, its partition count, its partitions, and
@@ -111,6 +137,16 @@ class Producer:
     def _record(self, kind: str, data: Mapping[str, Any]) -> None:
         self._cluster.journal.record(self._cluster.now_ms, kind,
                                      {"client_id": self.config.client_id, **data})
+
+    def _leader_epoch(self, tp: TopicPartition) -> int:
+        return self._sender.leader_epoch(tp)
+
+    def _on_event(self, event: Event) -> None:
+        """Learn of a partition's new leader at once (the metadata refresh that brings
+        the news in Java is not modelled), so a batch waiting to retry skips its wait."""
+        if event.kind == "leader_elected":
+            data = event.data
+            self._accumulator.leader_changed(TopicPartition(data["topic"], data["partition"]))
 
     def _on_deadline(self) -> None:
         self._sender.run_once()
@@ -134,7 +170,7 @@ class Producer:
         self._cluster.create_topic(topic)
 
     def _check_size(self, key: bytes | None, value: bytes | None, headers: Any) -> None:
-        estimate = 61 + 21 + record_body_size(key, value, headers) - 3
+        estimate = size_upper_bound(record_body_size(key, value, headers))
         if estimate > self.config.max_request_size:
             raise MessageSizeTooLargeError(
                 f"The message is {estimate} bytes when serialized which is larger than "
@@ -149,14 +185,16 @@ class Producer:
     ) -> FutureRecordMetadata:
         """Queue one record; its future completes when the batch is acknowledged (a new
         :class:`FutureRecordMetadata`, or ``future``: anything with ``done()``,
-        ``set_result()`` and ``set_exception()``, such as an ``asyncio.Future``)."""
+        ``set_result()`` and ``set_exception()``, such as an ``asyncio.Future``). Headers
+        are ``(str, bytes | None)`` pairs, checked as aiokafka does (a ``str`` value is a
+        ``TypeError``, not encoded)."""
         if self._closed:
             raise IllegalStateError(CLOSED)
         cfg = self.config
         key_b = _to_bytes(cfg.key_serializer(key) if cfg.key_serializer else key, "key")
         value_b = _to_bytes(cfg.value_serializer(value) if cfg.value_serializer else value,
                             "value")
-        record_headers = encode_headers(headers)
+        record_headers = () if headers is None else check_headers(headers)
         timestamp = self._cluster.now_ms if timestamp_ms is None else check_timestamp(
             timestamp_ms)
         self._check_size(key_b, value_b, record_headers)
@@ -192,7 +230,7 @@ class Producer:
         if entry is None:
             size = len(key)
             entry = (known[2][positive_hash(key) % known[1]],
-                     4 + size + (1 if size < 64 else varint_size(size)))
+                     RECORD_BODY_FIXED + size + length_size(size) + 1)  # + 0 headers
             if size <= _KEY_BYTES_REMEMBERED:
                 if len(by_key) >= _KEYS_REMEMBERED:
                     by_key.clear()
@@ -202,8 +240,8 @@ class Producer:
             body += 1
         else:
             size = len(value)
-            body += size + (1 if size < 64 else 2 if size < 8192 else varint_size(size))
-        if body + 79 > self._max_request_size:  # as _check_size
+            body += size + (1 if size < 64 else 2 if size < 8192 else length_size(size))
+        if body > self._max_plain_body:  # as _check_size
             return False
         accumulator = self._accumulator
         accumulator.append_plain(tp, key, value, body, self._clock.now_ms, future)
@@ -238,4 +276,5 @@ class Producer:
             return
         self.flush()
         self._closed = True
+        self._unsubscribe()
         self._record("producer_closed", {})

@@ -5,11 +5,17 @@ partition's leader with the producer's ``acks``. The answer completes every reco
 future with a :class:`RecordMetadata` (offset, timestamp, ``timestamp_type``,
 ``log_start_offset``; offset -1 with ``acks=0``), or with an error:
 
-* **retriable** (no leader, leader unreachable, ``NotLeaderOrFollower``, not enough
-  in-sync replicas, request timed out): the batch goes back to the head of its queue
-  and is tried again ``retry.backoff.ms`` later on the simulated clock, until
-  ``delivery.timeout.ms`` has passed since the batch was made; then every record fails
-  with ``KafkaTimeoutError("Expiring N record(s) for T-P:X ms has passed since batch
+* **retriable** (an error class whose ``retriable`` is true, as Kafka's
+  ``RetriableException``: no leader, leader unreachable, ``NotLeaderOrFollower``, an
+  unknown topic or partition, not enough in-sync replicas, request timed out): the batch
+  goes back to the head of its queue and is tried again after an exponential backoff
+  (:class:`~engine.producer.backoff.ExponentialBackoff`: ``retry.backoff.ms``, doubled per
+  attempt up to ``retry.backoff.max.ms``, with 20% jitter from the producer's seeded
+  random source, and never less than 1 ms of simulated time), or as soon as the sender
+  sees that the partition has a new leader (a higher leader epoch than at the last
+  attempt), as Java's ``RecordAccumulator.shouldBackoff``; once ``delivery.timeout.ms``
+  has passed since the batch was made every record fails with
+  ``KafkaTimeoutError("Expiring N record(s) for T-P:X ms has passed since batch
   creation")``, Kafka's text;
 * anything else fails the batch's records at once.
 
@@ -28,6 +34,7 @@ batch that was already appended (``NotEnoughReplicasAfterAppend``, a timed-out r
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -36,17 +43,18 @@ from typing import TYPE_CHECKING, Any
 
 from engine.core.clock import Timer
 from engine.core.errors import (
-    KafkaConnectionError,
     KafkaTimeoutError,
-    LeaderNotAvailableError,
-    NotEnoughReplicasAfterAppendError,
-    NotEnoughReplicasError,
-    NotLeaderOrFollowerError,
     RequestTimedOutError,
+    UnknownTopicOrPartitionError,
 )
 from engine.core.producer_append import PendingAppend
 from engine.core.records import TopicPartition
 from engine.producer.accumulator import RecordAccumulator
+from engine.producer.backoff import (
+    RETRY_BACKOFF_EXP_BASE,
+    RETRY_BACKOFF_JITTER,
+    ExponentialBackoff,
+)
 from engine.producer.batch import ProducerBatch
 from engine.producer.config import ProducerConfig
 from engine.producer.metadata import RecordMetadata
@@ -56,8 +64,20 @@ if TYPE_CHECKING:
 
 _new_metadata = partial(tuple.__new__, RecordMetadata)
 
-RETRIABLE = (KafkaConnectionError, LeaderNotAvailableError, NotLeaderOrFollowerError,
-             NotEnoughReplicasError, NotEnoughReplicasAfterAppendError, RequestTimedOutError)
+MIN_RETRY_WAIT_MS = 1
+"""A retry waits at least this long, so simulated time moves even with no backoff."""
+
+
+def retry_backoff(config: ProducerConfig, seed: str) -> ExponentialBackoff:
+    """The producer's retry backoff, its jitter drawn from ``random.Random(seed)``."""
+    return ExponentialBackoff(config.retry_backoff_ms, RETRY_BACKOFF_EXP_BASE,
+                              config.retry_backoff_max_ms, RETRY_BACKOFF_JITTER,
+                              random.Random(f"{seed}/retry-backoff"))
+
+
+def is_retriable(error: BaseException) -> bool:
+    """Whether a produce error is worth a retry (Kafka's ``RetriableException``)."""
+    return bool(getattr(error, "retriable", False))
 
 
 def expired_error(batch: ProducerBatch, now_ms: int) -> KafkaTimeoutError:
@@ -84,7 +104,7 @@ class Sender:
     def __init__(self, cluster: Cluster, config: ProducerConfig,
                  accumulator: RecordAccumulator,
                  record: Callable[[str, Mapping[str, Any]], None],
-                 producer_id: int = -1) -> None:
+                 producer_id: int = -1, backoff: ExponentialBackoff | None = None) -> None:
         self._cluster = cluster
         self._config = config
         self._accumulator = accumulator
@@ -94,6 +114,14 @@ class Sender:
         self._in_flight: dict[TopicPartition, InFlightRequest] = {}
         self._check_timer: Timer | None = None
         self._running = False
+        self._backoff = backoff or retry_backoff(config, f"{cluster.seed}/{config.client_id}")
+
+    def leader_epoch(self, tp: TopicPartition) -> int:
+        """The partition's current leader epoch (-1 for an unknown partition)."""
+        topic = self._cluster._topics.get(tp.topic)
+        if topic is None or not 0 <= tp.partition < len(topic.partitions):
+            return -1
+        return topic.partitions[tp.partition].leader_epoch
 
     @property
     def in_flight(self) -> list[InFlightRequest]:
@@ -152,6 +180,7 @@ class Sender:
             self._fail(batch, expired_error(batch, now))
             return 1
         self._stamp(batch)
+        batch.leader_epoch = max(batch.leader_epoch, self.leader_epoch(tp))
         batch.attempts += 1
         batch.retry_at_ms = None
         try:
@@ -188,20 +217,31 @@ class Sender:
 
     def _error(self, batch: ProducerBatch, error: Exception) -> int:
         tp = batch.topic_partition
-        if not isinstance(error, RETRIABLE):  # the broker refused the batch for good
+        if not is_retriable(error):  # the broker refused the batch for good
             self._fail(batch, error)
             return 1
+        if isinstance(error, UnknownTopicOrPartitionError):
+            self._refresh_metadata(tp.topic)
         deadline = batch.created_ms + self._config.delivery_timeout_ms
         if self._cluster.now_ms >= deadline:
             self._fail(batch, expired_error(batch, self._cluster.now_ms))
             return 1
-        retry_at = min(self._cluster.now_ms + self._config.retry_backoff_ms, deadline)
+        wait = max(self._backoff.backoff(batch.attempts - 1), MIN_RETRY_WAIT_MS)
+        retry_at = min(self._cluster.now_ms + wait, deadline)
         self._record("send_retried", {
             "topic": tp.topic, "partition": tp.partition, "count": batch.record_count,
             "attempt": batch.attempts, "error": type(error).__name__,
             "retry_at_ms": retry_at})
         self._accumulator.reenqueue(batch, retry_at)
         return 0
+
+    def _refresh_metadata(self, topic: str) -> None:
+        """The metadata request a producer makes after ``UnknownTopicOrPartition``: a
+        broker with ``auto.create.topics.enable=true`` creates a missing topic."""
+        cluster = self._cluster
+        if (not cluster.has_topic(topic)
+                and cluster.broker_config("auto.create.topics.enable") == "true"):
+            cluster.create_topic(topic)
 
     def _complete(self, batch: ProducerBatch, pending: PendingAppend) -> None:
         tp = batch.topic_partition

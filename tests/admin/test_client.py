@@ -11,6 +11,7 @@ from aiokafka.admin import NewPartitions, NewTopic
 
 from engine import Cluster
 from engine.admin import AIOKafkaAdminClient, OffsetAndMetadata
+from engine.admin.client import AIOKAFKA_ADMIN_KEYWORDS, NodeNotReadyError
 from engine.admin.protocol import decode_assignment
 from engine.consumer import AIOKafkaConsumer
 from engine.core.errors import InvalidPartitionsError
@@ -22,7 +23,15 @@ def run(coro: Any) -> Any:
 
 
 def admin_for(cluster: Cluster) -> AIOKafkaAdminClient:
+    """An admin client of ``cluster``, not started."""
     return AIOKafkaAdminClient(cluster=cluster, bootstrap_servers="ignored:9092")
+
+
+def started(cluster: Cluster) -> AIOKafkaAdminClient:
+    """A started admin client of ``cluster`` (for tests outside a running event loop)."""
+    admin = admin_for(cluster)
+    run(admin.start())
+    return admin
 
 
 def test_create_topics_returns_a_code_per_topic_and_creates_them() -> None:
@@ -74,7 +83,7 @@ def test_validate_only_creates_nothing_but_reports_the_same_codes() -> None:
     cluster = Cluster(brokers=1)
     cluster.create_topic("orders", 1, 1)
     before = len(cluster.journal)
-    response = run(admin_for(cluster).create_topics(
+    response = run(started(cluster).create_topics(
         [NewTopic("new", 2, 1), NewTopic("orders", 1, 1), NewTopic("wide", 1, 3)],
         validate_only=True))
     assert [(t, c) for t, c, _ in response.topic_errors] == [("new", 0), ("orders", 36),
@@ -85,13 +94,13 @@ def test_validate_only_creates_nothing_but_reports_the_same_codes() -> None:
 
 def test_replica_assignments_are_refused_clearly() -> None:
     with pytest.raises(NotImplementedError, match="replica_assignments"):
-        run(admin_for(Cluster()).create_topics([NewTopic("t", -1, -1, {0: [1]})]))
+        run(started(Cluster()).create_topics([NewTopic("t", -1, -1, {0: [1]})]))
 
 
 def test_delete_topics_codes() -> None:
     cluster = Cluster(brokers=1)
     cluster.create_topic("orders", 1, 1)
-    response = run(admin_for(cluster).delete_topics(["orders", "missing"]))
+    response = run(started(cluster).delete_topics(["orders", "missing"]))
     assert response.topic_error_codes == [("orders", 0), ("missing", 3)]
     assert repr(response).startswith("DeleteTopicsResponse_v3(throttle_time_ms=0, "
                                      "topic_error_codes=[(topic='orders', error_code=0)")
@@ -101,7 +110,7 @@ def test_delete_topics_codes() -> None:
 def test_create_partitions_grows_and_raises_as_aiokafka() -> None:
     cluster = Cluster(brokers=1)
     cluster.create_topic("orders", 2, 1)
-    admin = admin_for(cluster)
+    admin = started(cluster)
     response = run(admin.create_partitions({"orders": NewPartitions(4)}))
     assert response.topic_errors == [("orders", 0, None)]
     assert cluster.num_partitions("orders") == 4
@@ -114,11 +123,12 @@ def test_create_partitions_grows_and_raises_as_aiokafka() -> None:
 def test_list_and_describe_topics_as_the_metadata_response() -> None:
     cluster = Cluster(brokers=2)
     cluster.create_topic("orders", 2, 2)
-    admin = admin_for(cluster)
+    admin = started(cluster)
     assert run(admin.list_topics()) == ["orders"]
     described = run(admin.describe_topics(["orders", "missing"]))
     assert described[1] == {"error_code": 3, "topic": "missing", "is_internal": False,
                             "partitions": []}
+    assert "missing" in run(admin.list_topics())  # auto-created, as Kafka's Metadata does
     orders = described[0]
     assert set(orders) == {"error_code", "topic", "is_internal", "partitions"}
     assert [p["partition"] for p in orders["partitions"]] == [0, 1]
@@ -133,7 +143,7 @@ def test_list_and_describe_topics_as_the_metadata_response() -> None:
 
 def test_describe_cluster_keys_as_a_kafka_4_broker_answers() -> None:
     cluster = Cluster(brokers=3)
-    described = run(admin_for(cluster).describe_cluster())
+    described = run(started(cluster).describe_cluster())
     assert set(described) == {"throttle_time_ms", "brokers", "cluster_id", "controller_id"}
     assert described["cluster_id"] == cluster.cluster_id
     assert described["brokers"] == [
@@ -160,7 +170,7 @@ def test_consumer_groups_listed_described_and_their_offsets() -> None:
     for i in range(5):
         cluster.produce("orders", b"v", key=f"k{i}".encode())
     consumer = consume_and_commit(cluster, "billing", "orders")
-    admin = admin_for(cluster)
+    admin = started(cluster)
     assert run(admin.list_consumer_groups()) == [("billing", "consumer")]
 
     responses = run(admin.describe_consumer_groups(["billing", "nobody"]))
@@ -202,7 +212,75 @@ def test_members_report_no_bytes_while_the_group_is_not_stable() -> None:
                               client_host="/10.0.0.1", session_timeout_ms=45000,
                               rebalance_timeout_ms=300000,
                               protocol_type="consumer", protocols=[("range", None)])
-    (group,) = run(admin_for(cluster).describe_consumer_groups(["billing"]))[0].groups
+    (group,) = run(started(cluster).describe_consumer_groups(["billing"]))[0].groups
     assert group[2] == "PreparingRebalance"
     assert group[4] == ""
     assert all(m[3] == b"" and m[4] == b"" for m in group[5])
+
+
+def test_describing_a_missing_topic_auto_creates_it_as_kafka_does() -> None:
+    cluster = Cluster(brokers=1)
+    admin = started(cluster)
+    first = run(admin.describe_topics(["fresh", "bad name!"]))
+    assert [(d["topic"], d["error_code"]) for d in first] == [("fresh", 3), ("bad name!", 17)]
+    assert cluster.list_topics() == ["fresh"]
+    assert len(cluster.describe_topic("fresh").partitions) == int(
+        cluster.broker_config("num.partitions"))
+    (again,) = run(admin.describe_topics(["fresh"]))
+    assert again["error_code"] == 0 and again["partitions"][0]["leader"] in cluster.brokers
+
+
+def test_describing_a_missing_topic_creates_nothing_when_auto_creation_is_off() -> None:
+    cluster = Cluster(brokers=1, configs={"auto.create.topics.enable": "false"})
+    described = run(started(cluster).describe_topics(["fresh", "bad name!"]))
+    assert [d["error_code"] for d in described] == [3, 3]
+    assert cluster.list_topics() == []
+
+
+REQUESTS = {
+    "create_topics": lambda a: a.create_topics([NewTopic("u", 1, 1)]),
+    "delete_topics": lambda a: a.delete_topics(["t"]),
+    "create_partitions": lambda a: a.create_partitions({"t": NewPartitions(2)}),
+    "list_topics": lambda a: a.list_topics(),
+    "describe_topics": lambda a: a.describe_topics(["t"]),
+    "describe_cluster": lambda a: a.describe_cluster(),
+    "find_coordinator": lambda a: a.find_coordinator("g"),
+    "list_consumer_groups": lambda a: a.list_consumer_groups(),
+    "describe_consumer_groups": lambda a: a.describe_consumer_groups(["g"]),
+    "list_consumer_group_offsets": lambda a: a.list_consumer_group_offsets("g"),
+}
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+def test_every_request_before_start_raises_aiokafkas_node_not_ready(method: str) -> None:
+    import aiokafka.errors
+
+    cluster = Cluster(brokers=1)
+    cluster.create_topic("t", 1, 1)
+    admin = AIOKafkaAdminClient(cluster=cluster)
+    with pytest.raises(NodeNotReadyError) as raised:
+        run(REQUESTS[method](admin))
+    assert str(raised.value) == str(aiokafka.errors.NodeNotReadyError(
+        "Attempt to send a request to node which is not ready (node id None)."))
+    assert cluster.list_topics() == ["t"]  # nothing happened
+    assert len(cluster.describe_topic("t").partitions) == 1
+    run(admin.start())
+    run(REQUESTS[method](admin))
+
+
+def test_after_close_the_client_still_answers_as_aiokafkas_does() -> None:
+    cluster = Cluster(brokers=1)
+    admin = started(cluster)
+    run(admin.close())
+    assert run(admin.list_topics()) == []
+
+
+def test_only_aiokafkas_keywords_are_taken() -> None:
+    import inspect
+
+    from aiokafka.admin import AIOKafkaAdminClient as Real
+
+    assert set(inspect.signature(Real).parameters) == AIOKAFKA_ADMIN_KEYWORDS
+    AIOKafkaAdminClient(cluster=Cluster(), **{"retry_backoff_ms": 50, "loop": None})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'default_api_timeout_ms'"):
+        AIOKafkaAdminClient(cluster=Cluster(), default_api_timeout_ms=1000)

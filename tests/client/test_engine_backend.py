@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
 
@@ -99,3 +101,21 @@ def test_close_stops_every_client_and_the_context_manager_closes() -> None:
     assert consumer.sync.closed
     assert producer._closed
     assert admin._closed
+
+
+def test_fresh_topics_checks_once_on_the_engine_instead_of_waiting() -> None:
+    """Topic operations are immediate on the engine: a condition that does not hold at the
+    first check never will, so the wait gives up at once (real Kafka gets 30 s)."""
+    async def go() -> float:
+        kafka = connect()
+        admin = kafka.admin()
+        await admin.start()
+        began = time.monotonic()
+        with pytest.raises(TimeoutError, match="on the engine, where topic operations are"):
+            await kafka._wait(admin, lambda topics: False, "topics ['t'] to be deleted")
+        with pytest.raises(TimeoutError, match="topics \\['t'\\] to have leaders"):
+            await kafka._wait_ready(admin, (NewTopic("t", 1, 1),))  # "t" does not exist
+        await kafka.close()
+        return time.monotonic() - began
+
+    assert asyncio.run(go()) < 1.0

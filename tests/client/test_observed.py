@@ -13,11 +13,23 @@ from engine.core.errors import MessageSizeTooLargeError
 from engine.core.records import TopicPartition
 
 
+def _metadata(partition: int, offset: int) -> object:
+    from engine.producer.metadata import RecordMetadata
+
+    return RecordMetadata("t", partition, TopicPartition("t", partition), offset, 0, 0, 0)
+
+
 def test_notes_and_partitions_by_key() -> None:
-    observed = Observed()
-    observed.note_send("t", b"a", 1, 0)
-    observed.note_send("t", b"a", 1, 1)
-    observed.note_send("t", b"b", 0, 0)
+    async def go() -> Observed:
+        loop = asyncio.get_running_loop()
+        observed = Observed()
+        for key, partition, offset in ((b"a", 1, 0), (b"a", 1, 1), (b"b", 0, 0)):
+            future = loop.create_future()
+            future.set_result(_metadata(partition, offset))
+            observed.note_future(key, future)
+        return observed
+
+    observed = asyncio.run(go())
     assert observed.sends[1] == SentRecord("t", b"a", 1, 1)
     assert observed.partitions_by_key() == {("t", b"a"): {1}, ("t", b"b"): {0}}
     observed.note_assignment(0, "g", {TopicPartition("t", 1), TopicPartition("t", 0)})
@@ -25,6 +37,37 @@ def test_notes_and_partitions_by_key() -> None:
     assert observed.consumers[0].assignment == (("t", 1),)
     observed.clear()
     assert observed.sends == [] and observed.consumers == {}
+
+
+def test_unread_sends_are_resolved_once_too_many_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.client import observed as module
+
+    monkeypatch.setattr(module, "RESOLVE_AT", 4)
+
+    async def go() -> list[tuple[int, int, int]]:
+        loop = asyncio.get_running_loop()
+        observed = Observed()
+        sizes = []
+        in_flight = []
+        for i in range(12):
+            future = loop.create_future()
+            if i % 3:
+                future.set_result(_metadata(0, i))
+            else:
+                in_flight.append(future)  # never done: must be kept
+            observed.unresolved_keys.append(i)  # as the engine's producer appends
+            observed.unresolved_futures.append(future)
+            sizes.append((len(observed.unresolved_futures), len(observed._sends),
+                          observed.resolve_at))
+        assert [s.key for s in observed.sends] == [i for i in range(12) if i % 3]
+        assert observed.unresolved_keys == [0, 3, 6, 9]
+        return sizes
+
+    sizes = asyncio.run(go())
+    assert all(size <= limit for size, _, limit in sizes)  # never past the limit
+    assert sizes[4] == (2, 3, 4)  # the fifth send resolved the three done ones
+    # the limit grows with what is still in flight (twice it), so resolving stays cheap
+    assert sizes[-1] == (4, 8, 8)
 
 
 def test_failed_sends_are_not_noted_and_each_consumer_is_its_own_entry() -> None:

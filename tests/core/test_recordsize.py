@@ -1,6 +1,14 @@
 """Record sizes follow Kafka's v2 record format."""
 
-from engine.core.recordsize import record_size, size_at_offset_delta, varint_size
+from engine.core.recordsize import (
+    SIZE_BOUND_EXTRA,
+    length_size,
+    record_body_size,
+    record_size,
+    size_at_offset_delta,
+    size_upper_bound,
+    varint_size,
+)
 
 
 def test_varint_sizes() -> None:
@@ -25,3 +33,16 @@ def test_size_at_offset_delta_matches_the_full_formula() -> None:
             assert size_at_offset_delta(body0, delta) == record_size(
                 b"k", value, offset_delta=delta
             )
+
+
+def test_length_size_is_the_varint_size_of_a_length() -> None:
+    for n in (0, 1, 63, 64, 100, 8191, 8192, 2**20, 2**21 - 1, 2**21, 2**31 - 1):
+        assert length_size(n) == varint_size(n)
+
+
+def test_the_size_upper_bound_is_kafkas_batch_header_plus_max_record_overhead() -> None:
+    # AbstractRecords.estimateSizeInBytesUpperBound: 61 + 21 + key, value and headers
+    assert SIZE_BOUND_EXTRA == 79
+    body = record_body_size(b"k" * 10, b"v" * 1000, [("h", b"x")])
+    fields = (1 + 10) + (2 + 1000) + 1 + (1 + 1 + 1 + 1)  # key, value, count, header
+    assert size_upper_bound(body) == 61 + 21 + fields

@@ -150,6 +150,61 @@ def test_create_batch_and_send_batch() -> None:
     assert [r.value for r in cluster.fetch("t", 1)] == [b"0", b"1", b"2"]
 
 
+@pytest.mark.parametrize(("acks", "timestamp_type"), [
+    ("all", "CreateTime"), (1, "LogAppendTime"), (0, "CreateTime")])
+def test_send_batch_resolves_with_the_brokers_answer_as_aiokafka(
+        acks: object, timestamp_type: str) -> None:
+    cluster = Cluster(1, seed=4)
+    cluster.create_topic("t", 2, configs={"message.timestamp.type": timestamp_type})
+    cluster.advance(1000)
+
+    async def main() -> tuple[object, object]:
+        async with AIOKafkaProducer(cluster=cluster, acks=acks) as producer:
+            await producer.send_and_wait("t", b"before", partition=1)
+            batch = producer.create_batch()
+            for i in range(3):
+                batch.append(key=None, value=b"%d" % i, timestamp=500 + i)
+            fut = await producer.send_batch(batch, "t", partition=1)
+            return await fut, cluster.now_ms
+
+    metadata, now = asyncio.run(main())
+    if acks == 0:
+        assert metadata is None  # aiokafka's done_noack
+        return
+    assert metadata is not None
+    assert (metadata.offset, metadata.partition) == (1, 1)  # the batch's base offset
+    if timestamp_type == "CreateTime":
+        assert (metadata.timestamp, metadata.timestamp_type) == (-1, 0)
+    else:
+        assert (metadata.timestamp, metadata.timestamp_type) == (now, 1)
+        assert [r.timestamp for r in cluster.fetch("t", 1)][1:] == [now] * 3
+
+
+def test_a_closed_or_full_batch_builder_takes_no_more_records() -> None:
+    cluster = new_cluster()
+
+    async def main() -> None:
+        async with AIOKafkaProducer(cluster=cluster, max_batch_size=200) as producer:
+            closed = producer.create_batch()
+            assert closed.append(key=None, value=b"a", timestamp=None) is not None
+            closed.close()
+            assert closed.closed()
+            assert closed.append(key=None, value=b"b", timestamp=None) is None
+            assert closed.record_count() == 1
+            full = producer.create_batch()
+            while full.append(key=None, value=b"x" * 40, timestamp=None) is not None:
+                pass
+            count = full.record_count()
+            assert full.closed()  # a full builder closes itself, as aiokafka's
+            assert full.append(key=None, value=b"y", timestamp=None) is None
+            assert full.record_count() == count and full.size() <= 200
+            with pytest.raises(TypeError, match=r"^Expected bytes, got str$"):
+                producer.create_batch().append(key=None, value=b"v", timestamp=None,
+                                               headers=[("h", "text")])
+
+    asyncio.run(main())
+
+
 def test_two_runs_give_the_same_journal() -> None:
     def run() -> str:
         cluster = Cluster(3, seed=2, controller="dedicated")
@@ -205,24 +260,35 @@ def test_a_cancelled_send_future_does_not_stop_the_others() -> None:
     assert cancelled and offset == 1 and end == 2
 
 
-def test_callbacks_run_in_send_order_before_flush_returns() -> None:
+def test_callbacks_run_batch_by_batch_in_the_order_batches_were_sent() -> None:
     cluster = new_cluster()
 
-    async def main() -> list[int]:
+    async def main() -> tuple[list[int], list[tuple[int, int]]]:
         seen: list[int] = []
+        futures = []
         async with AIOKafkaProducer(cluster=cluster, max_batch_size=500) as producer:
             for i in range(60):
                 fut = await producer.send("t", b"v" * 40, key=b"key-%d" % (i % 5))
                 fut.add_done_callback(lambda _f, i=i: seen.append(i))
+                futures.append(fut)
             await producer.flush()
-            return seen
+            placed = [(f.result().partition, f.result().offset) for f in futures]
+            return seen, placed
 
-    seen = asyncio.run(main())
+    seen, placed = asyncio.run(main())
+    # one callback per record, before flush() returned
     assert sorted(seen) == list(range(60))
-    by_key: dict[int, list[int]] = {}
-    for i in seen:
-        by_key.setdefault(i % 5, []).append(i)
-    assert all(order == sorted(order) for order in by_key.values())
+    # exactly: batch after batch as the sender sent them, each batch in offset order
+    batches = [(e.data["partition"], e.data["base_offset"], e.data["count"])
+               for e in cluster.journal.of_kind("batch_sent")]
+    expected = [placed.index((p, offset))
+                for p, base, count in batches for offset in range(base, base + count)]
+    assert seen == expected
+    # so each partition's callbacks keep send order, but not the sends as a whole
+    for partition in {p for p, _ in placed}:
+        mine = [i for i in seen if placed[i][0] == partition]
+        assert mine == sorted(mine)
+    assert len({p for p, _, _ in batches}) > 1 and seen != sorted(seen)
 
 
 def test_the_sender_task_moves_the_clock_only_once_a_send_wakes_it() -> None:

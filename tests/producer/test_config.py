@@ -84,3 +84,40 @@ def test_transactions_are_not_modelled_yet() -> None:
 
 def test_bootstrap_servers_is_ignored() -> None:
     assert build(bootstrap_servers="localhost:9092").acks == -1
+
+
+def test_each_setting_has_its_java_type() -> None:
+    cfg = build(**{"linger.ms": "20", "batch.size": " 100 ", "enable.idempotence": "FALSE",
+                   "acks": "1", "retry.backoff.max.ms": "5000"})
+    assert (cfg.linger_ms, cfg.max_batch_size, cfg.enable_idempotence) == (20, 100, False)
+    assert cfg.retry_backoff_max_ms == 5000 and build().retry_backoff_max_ms == 1000
+    # LONG settings take what does not fit an INT
+    assert build(metadata_max_age_ms=2**40).metadata_max_age_ms == 2**40
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("linger_ms", "soon", "Invalid value soon for configuration linger.ms: "
+                          "Not a number of type LONG"),
+    ("retry_backoff_ms", 1.5, "Invalid value 1.5 for configuration retry.backoff.ms: "
+                              "Not a number of type LONG"),
+    ("metadata_max_age_ms", True, "Invalid value true for configuration "
+                                  "metadata.max.age.ms: Not a number of type LONG"),
+    ("connections_max_idle_ms", "9223372036854775808",
+     "Invalid value 9223372036854775808 for configuration connections.max.idle.ms: "
+     "Not a number of type LONG"),
+    ("request_timeout_ms", 2**31, "Invalid value 2147483648 for configuration "
+                                  "request.timeout.ms: Not a number of type INT"),
+    ("max_batch_size", "1e3", "Invalid value 1e3 for configuration batch.size: "
+                              "Not a number of type INT"),
+    ("retry_backoff_max_ms", "-1", "Invalid value -1 for configuration "
+                                   "retry.backoff.max.ms: Value must be at least 0"),
+    ("enable_idempotence", "yes", "Invalid value yes for configuration enable.idempotence: "
+                                  "Expected value to be either true or false"),
+    ("enable_idempotence", 1, "Invalid value 1 for configuration enable.idempotence: "
+                              "Expected value to be either true or false"),
+])
+def test_bad_typed_values_get_config_exception_texts(name: str, value: object,
+                                                     message: str) -> None:
+    with pytest.raises(InvalidConfigurationError) as info:
+        build(**{name: value})
+    assert info.value.message == message

@@ -230,3 +230,29 @@ def test_send_plain_follows_the_topic_when_it_changes() -> None:
     assert second.result().partition == positive_hash(key) % 4
     cluster.delete_topic("t")
     assert not producer.send_plain("t", key, b"v", FutureRecordMetadata())
+
+
+@pytest.mark.parametrize(("headers", "error", "message"), [
+    ([("trace", "1")], TypeError, "Expected bytes, got str"),
+    ([("trace", bytearray(b"1"))], TypeError, "Expected bytes, got bytearray"),
+    ([(b"trace", b"1")], TypeError, "Expected str, got bytes"),
+    ([["trace", b"1"]], TypeError, "Expected tuple, got list"),
+    ([("trace", b"1", b"2")], ValueError, "too many values to unpack (expected 2)"),
+])
+def test_headers_are_checked_as_aiokafka_does(headers: list[object], error: type,
+                                              message: str) -> None:
+    cluster = new_cluster()
+    producer = Producer(cluster)
+    with pytest.raises(error) as info:
+        producer.send("t", b"v", headers=headers)  # type: ignore[arg-type]
+    assert str(info.value) == message
+    producer.flush()
+    assert cluster.fetch("t", 0) == [] and producer._accumulator.in_queue() == 0
+
+
+def test_a_null_header_value_is_kept() -> None:
+    cluster = new_cluster()
+    producer = Producer(cluster)
+    producer.send("t", b"v", headers=[("a", None), ("a", b"2")])
+    producer.flush()
+    assert cluster.fetch("t", 0)[0].headers == (("a", None), ("a", b"2"))

@@ -124,3 +124,43 @@ def test_range_assignment_of_two_members_agrees(real_kafka: str) -> None:
     engine = asyncio.run(two_members(None, suffix))
     assert engine == [[0, 1], [2]]
     assert asyncio.run(two_members(real_kafka, suffix)) == engine
+
+
+async def admin_edges(target: Any, suffix: str) -> dict[str, Any]:
+    """An admin call before start(), and a missing topic described (then listed)."""
+    topic = f"auto-{suffix}"
+    async with connect(target) as kafka:
+        admin = kafka.admin()
+        try:
+            await asyncio.wait_for(admin.list_topics(), 10)
+            early = None
+        except Exception as error:
+            early = str(error)
+        await admin.start()
+        (described,) = await admin.describe_topics([topic])
+        deadline = time.monotonic() + 10
+        while topic not in await admin.list_topics() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        exists = topic in await admin.list_topics()
+        (invalid,) = await admin.describe_topics([f"bad name {suffix}"])
+        if exists:
+            await admin.delete_topics([topic])
+        try:
+            kafka.producer(delivery_timeout_ms=120000)
+            refused = None
+        except TypeError as error:
+            refused = str(error)
+    return {"early": early, "described": (described["error_code"], described["partitions"]),
+            "exists": exists, "invalid": invalid["error_code"], "refused": refused}
+
+
+def test_admin_before_start_and_a_described_missing_topic_agree(real_kafka: str) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    engine = asyncio.run(admin_edges(None, suffix))
+    real = asyncio.run(admin_edges(real_kafka, suffix))
+    assert engine == real
+    assert engine["early"] == ("NodeNotReadyError: Attempt to send a request to node which "
+                               "is not ready (node id None).")
+    assert engine["described"] == (3, []) and engine["exists"] is True
+    assert engine["invalid"] == 17
+    assert "delivery_timeout_ms is a Java client setting" in str(engine["refused"])

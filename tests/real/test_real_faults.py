@@ -10,14 +10,19 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import aiokafka.errors
 import pytest
 from aiokafka.admin import NewTopic
 
-from engine.client import BrokerNotAvailableError, connect
+from engine.client import BrokerNotAvailableError, GroupJoinTimeoutError, connect
+from engine.client.containers import free_port
 from tools import realkafka
 from tools.realkafka import cluster as realcluster
 
@@ -25,12 +30,6 @@ pytestmark = pytest.mark.realkafka
 
 CLUSTER_NAME = "pytest-fault"
 CLUSTER_PORT = 49092
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _open_sockets() -> int:
@@ -57,6 +56,7 @@ async def _start_each(bootstrap: str) -> list[tuple[str, float, str]]:
         began = time.monotonic()
         with pytest.raises(BrokerNotAvailableError) as raised:
             await client.start()
+        assert isinstance(raised.value, aiokafka.errors.KafkaConnectionError)
         out.append((kind, time.monotonic() - began, str(raised.value)))
     await kafka.close()
     await asyncio.sleep(0.1)
@@ -65,7 +65,7 @@ async def _start_each(bootstrap: str) -> list[tuple[str, float, str]]:
 
 
 def test_no_broker_at_the_address_fails_fast_and_leaks_nothing() -> None:
-    bootstrap = f"127.0.0.1:{_closed_port()}"
+    bootstrap = f"127.0.0.1:{free_port()}"
     sockets = _open_sockets()
     for kind, seconds, text in asyncio.run(_start_each(bootstrap)):
         assert seconds < 5.0, kind
@@ -164,3 +164,65 @@ def test_a_broker_that_dies_mid_consume_surfaces_within_ten_seconds(fault_cluste
     assert result["closing"] < 15.0
     assert result["tasks"] == set()
     assert result["sockets_left"] <= 0
+
+
+DEAD_MEMBER = """
+import asyncio, sys
+from aiokafka import AIOKafkaConsumer
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+
+async def main():
+    consumer = AIOKafkaConsumer(sys.argv[2], bootstrap_servers=sys.argv[1],
+                                group_id=sys.argv[3], session_timeout_ms=10000,
+                                partition_assignment_strategy=(RangePartitionAssignor,))
+    await consumer.start()
+    print("joined", flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+def test_a_group_with_a_dead_member_joins_after_its_session_not_as_a_broker_error(
+        real_kafka: str) -> None:
+    """A consumer of a killed kernel stays in its group until its session times out (10 s);
+    a new member's start() waits for that instead of calling the broker unavailable."""
+    topic, group = f"dead-member-{uuid.uuid4().hex[:8]}", f"dead-{uuid.uuid4().hex[:8]}"
+
+    async def setup() -> None:
+        kafka = connect(real_kafka)
+        await kafka.fresh_topics(NewTopic(topic, 1, 1))
+        await kafka.close()
+
+    asyncio.run(setup())
+    member = subprocess.Popen([sys.executable, "-c", DEAD_MEMBER, real_kafka, topic, group],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert member.stdout is not None and member.stdout.readline().strip() == "joined"
+    finally:
+        member.kill()  # SIGKILL: no LeaveGroup, as a restarted kernel
+        member.wait()
+
+    async def join() -> tuple[float, list[tuple[str, int]]]:
+        kafka = connect(real_kafka)
+        consumer = kafka.consumer(topic, group_id=group)
+        began = time.monotonic()
+        await consumer.start()
+        seconds = time.monotonic() - began
+        assignment = sorted((tp.topic, tp.partition) for tp in consumer.assignment())
+        await kafka.close()
+        return seconds, assignment
+
+    seconds, assignment = asyncio.run(join())
+    assert assignment == [(topic, 0)]
+    assert 5.0 < seconds < 25.0  # longer than the bootstrap limit, yet no broker error
+
+
+def test_a_join_timeout_is_a_group_error_and_an_aiokafka_error() -> None:
+    from engine.client.real import real_error
+
+    error = real_error(GroupJoinTimeoutError)("billing", 45.0)
+    assert isinstance(error, GroupJoinTimeoutError)
+    assert isinstance(error, aiokafka.errors.KafkaTimeoutError)
+    assert "'billing' did not finish joining within 45 s" in str(error)
+    assert "No Kafka broker" not in str(error)
