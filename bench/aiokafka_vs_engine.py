@@ -22,12 +22,13 @@ import argparse
 import asyncio
 import importlib.util
 import os
-import socket
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from tools.realkafka import bootstrap_reachable
 
 N = 100_000
 PARTITIONS = 3
@@ -150,18 +151,6 @@ def median_timing(run: Callable[[], Awaitable[Timing]], repeat: int) -> Timing:
                   statistics.median(t.consume_s for t in timings))
 
 
-def reachable(bootstrap: str, timeout: float = 2.0) -> bool:
-    """True if a ``host:port`` of the list accepts a TCP connection."""
-    for address in bootstrap.split(","):
-        host, _, port = address.strip().rpartition(":")
-        try:
-            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
-                return True
-        except (OSError, ValueError):
-            continue
-    return False
-
-
 def rate(n: int, seconds: float) -> str:
     return f"{n / seconds:>12,.0f} msg/s"
 
@@ -203,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     real = None
     if args.engine_only:
         pass
-    elif reachable(args.bootstrap):
+    elif bootstrap_reachable(args.bootstrap):
         real = median_timing(lambda: aiokafka_run(records, args.bootstrap), args.repeat)
     else:
         print("  " + HOW_TO_START.format(bootstrap=args.bootstrap))

@@ -264,7 +264,37 @@ def _classes() -> tuple[type, type, type]:
         """aiokafka's consumer: fails fast without a broker, notes its assignment."""
 
     class KafkaAdminClient(GuardedStart, AIOKafkaAdminClient):
-        """aiokafka's admin client: fails fast without a broker."""
+        """aiokafka's admin client: fails fast without a broker, and has ``list_offsets``."""
+
+        async def list_offsets(self, offsets: Any) -> dict[Any, int]:
+            """Java's ``Admin.listOffsets`` (see the engine admin's): aiokafka's admin client
+            lacks it, so a short-lived consumer without a group asks the brokers."""
+            from aiokafka.structs import TopicPartition
+
+            from engine.admin.client import list_offsets_spec
+
+            specs = {TopicPartition(*tp): spec
+                     for tp, spec in list_offsets_spec(offsets).items()}
+            reader = AIOKafkaConsumer(bootstrap_servers=self._course_bootstrap,
+                                      enable_auto_commit=False)
+            await reader.start()
+            try:
+                earliest = [tp for tp, spec in specs.items() if spec == "earliest"]
+                latest = [tp for tp, spec in specs.items() if spec == "latest"]
+                times = {tp: spec for tp, spec in specs.items()
+                         if not isinstance(spec, str)}
+                out: dict[Any, int] = {}
+                if earliest:
+                    out.update(await reader.beginning_offsets(earliest))
+                if latest:
+                    out.update(await reader.end_offsets(latest))
+                if times:
+                    found = await reader.offsets_for_times(times)
+                    out.update({tp: -1 if hit is None else hit.offset
+                                for tp, hit in found.items()})
+            finally:
+                await reader.stop()
+            return {tp: out[tp] for tp in specs}
 
         async def _course_release(self) -> None:
             with contextlib.suppress(Exception):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.consumer.consumer import Consumer
 from engine.core.errors import ConsumerStoppedError, KafkaTimeoutError
-from engine.core.records import ConsumerRecord, TopicPartition
+from engine.core.records import ConsumerRecord, OffsetAndTimestamp, TopicPartition
 
 if TYPE_CHECKING:
     from engine.core.cluster import Cluster
@@ -165,6 +165,10 @@ class AIOKafkaConsumer:
     async def beginning_offsets(self, partitions: Iterable[TopicPartition]
                                 ) -> dict[TopicPartition, int]:
         return self._consumer.beginning_offsets(partitions)
+
+    async def offsets_for_times(self, timestamps: Mapping[TopicPartition, int]
+                                ) -> dict[TopicPartition, OffsetAndTimestamp | None]:
+        return self._consumer.offsets_for_times(timestamps)
 
     async def end_offsets(self, partitions: Iterable[TopicPartition]
                           ) -> dict[TopicPartition, int]:

@@ -72,7 +72,8 @@ from engine.core.errors import (
     OffsetOutOfRangeError,
     UnknownTopicOrPartitionError,
 )
-from engine.core.records import ConsumerRecord, TopicPartition
+from engine.core.listoffsets import offset_range, record_for_time
+from engine.core.records import ConsumerRecord, OffsetAndTimestamp, TopicPartition
 from engine.group.coordinator import tp_list
 
 if TYPE_CHECKING:
@@ -387,13 +388,7 @@ class Consumer:
 
     def _offsets(self, tp: TopicPartition) -> tuple[int, int]:
         """(log start offset, high watermark) of a partition."""
-        if not self._cluster.has_topic(tp.topic):
-            raise UnknownTopicOrPartitionError()
-        description = self._cluster.describe_topic(tp.topic)
-        if not 0 <= tp.partition < len(description.partitions):
-            raise UnknownTopicOrPartitionError()
-        part = description.partitions[tp.partition]
-        return part.log_start_offset, part.high_watermark
+        return offset_range(self._cluster, tp)
 
     def _reset_offset(self, tp: TopicPartition, kind: str, duration_ms: int | None) -> int:
         start, end = self._offsets(tp)
@@ -404,18 +399,22 @@ class Consumer:
         return self._offset_for_time(tp, self._cluster.now_ms - duration_ms, start, end)
 
     def _offset_for_time(self, tp: TopicPartition, timestamp: int, start: int, end: int) -> int:
-        """ListOffsets by timestamp: the first offset with a timestamp >= ``timestamp``,
-        or the high watermark when there is none."""
-        offset = start
-        while offset < end:
-            batch = self._cluster.fetch(tp.topic, tp.partition, offset, 500)
-            if not batch:
-                break
-            for record in batch:
-                if record.timestamp >= timestamp:
-                    return record.offset
-            offset = batch[-1].offset + 1
-        return end
+        """The first offset with a timestamp >= ``timestamp``, or the high watermark when
+        there is none (how a ``by_duration`` reset uses ListOffsets)."""
+        found = record_for_time(self._cluster, tp, timestamp)
+        return end if found is None else found.offset
+
+    def offsets_for_times(self, timestamps: Mapping[TopicPartition, int]
+                          ) -> dict[TopicPartition, OffsetAndTimestamp | None]:
+        """For each partition, the earliest record whose timestamp is at or after the given
+        one (milliseconds), or None; positions do not change (aiokafka's
+        ``offsets_for_times``)."""
+        wanted = {_tp(tp): int(ts) for tp, ts in timestamps.items()}
+        for tp, ts in wanted.items():
+            if ts < 0:
+                raise ValueError(f"The target time for partition {tp} is {ts}. "
+                                 "The target time cannot be negative.")
+        return {tp: record_for_time(self._cluster, tp, ts) for tp, ts in wanted.items()}
 
     def _fetch(self, limit: int, only: set[TopicPartition]
                ) -> dict[TopicPartition, list[ConsumerRecord]]:

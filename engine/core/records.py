@@ -33,6 +33,13 @@ class RecordMetadata(NamedTuple):
         return TopicPartition(self.topic, self.partition)
 
 
+class OffsetAndTimestamp(NamedTuple):
+    """The first record at or after a time: what ``offsets_for_times`` answers per partition."""
+
+    offset: int
+    timestamp: int
+
+
 class ConsumerRecord(NamedTuple):
     """A record as a consumer sees it, with the fields of aiokafka's ``ConsumerRecord``.
 

@@ -284,3 +284,24 @@ def test_only_aiokafkas_keywords_are_taken() -> None:
     AIOKafkaAdminClient(cluster=Cluster(), **{"retry_backoff_ms": 50, "loop": None})
     with pytest.raises(TypeError, match="unexpected keyword argument 'default_api_timeout_ms'"):
         AIOKafkaAdminClient(cluster=Cluster(), default_api_timeout_ms=1000)
+
+
+def test_list_offsets_answers_earliest_latest_and_by_time() -> None:
+    cluster = Cluster(brokers=1)
+    cluster.create_topic("t", partitions=2)
+    for i in range(3):
+        cluster.produce("t", f"v{i}", partition=0, timestamp_ms=1000 * (i + 1))
+    admin = started(cluster)
+    tp0, tp1 = TopicPartition("t", 0), AioTopicPartition("t", 1)
+
+    async def ask(spec: Any) -> dict[Any, int]:
+        return await admin.list_offsets({tp0: spec, tp1: spec})
+
+    assert asyncio.run(ask("earliest")) == {tp0: 0, tp1: 0}
+    assert asyncio.run(ask("latest")) == {tp0: 3, tp1: 0}
+    assert asyncio.run(ask(1500)) == {tp0: 1, tp1: -1}  # first record at or after 1500 ms
+    assert asyncio.run(ask(9999)) == {tp0: -1, tp1: -1}
+    with pytest.raises(ValueError, match="not 'earliest', 'latest' or a timestamp"):
+        asyncio.run(ask(-1))
+    with pytest.raises(NodeNotReadyError):
+        asyncio.run(AIOKafkaAdminClient(cluster=cluster).list_offsets({tp0: "latest"}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from engine.consumer import AIOKafkaConsumer
 from engine.core.records import TopicPartition as TP
@@ -81,3 +82,20 @@ def test_a_getmany_loop_with_the_default_timeout_makes_progress() -> None:
     # sixth call reaches 3000 ms, when the group forms and the records arrive
     assert calls == 6
     assert cluster.now_ms - start == 3000
+
+
+def test_offsets_for_times_finds_the_first_record_at_or_after_a_time() -> None:
+    cluster = new_cluster(partitions=2)
+    for i in range(3):
+        cluster.produce("t", str(i), partition=0, timestamp_ms=1000 * (i + 1))
+
+    async def main() -> Any:
+        consumer = AIOKafkaConsumer(cluster=cluster)
+        await consumer.start()
+        found = await consumer.offsets_for_times({TP("t", 0): 2000, TP("t", 1): 0})
+        await consumer.stop()
+        return found
+
+    found = asyncio.run(main())
+    assert found[TP("t", 0)] == (1, 2000)
+    assert found[TP("t", 1)] is None

@@ -7,7 +7,6 @@ missing broker is a failure rather than a silent skip.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -29,18 +28,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-def _reachable(bootstrap: str, timeout: float = 2.0) -> bool:
-    """True if any ``host:port`` of a bootstrap list accepts a TCP connection."""
-    for address in bootstrap.split(","):
-        host, _, port = address.strip().rpartition(":")
-        try:
-            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
-                return True
-        except (OSError, ValueError):
-            continue
-    return False
-
-
 @pytest.fixture(scope="session")
 def real_kafka() -> str:
     """The bootstrap servers of a reachable real Kafka: ``$KAFKA_BOOTSTRAP_SERVERS`` when the
@@ -49,7 +36,7 @@ def real_kafka() -> str:
                  or os.environ.get(realkafka.ENV_BOOTSTRAP, "")).strip()
     if not bootstrap:
         _unavailable(f"{realkafka.ENV_BOOTSTRAP} is not set")
-    elif not _reachable(bootstrap):
+    elif not realkafka.bootstrap_reachable(bootstrap):
         _unavailable(f"{realkafka.ENV_BOOTSTRAP}={bootstrap} is not reachable")
     return bootstrap
 

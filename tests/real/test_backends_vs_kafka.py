@@ -58,6 +58,9 @@ async def scenario(target: Any, suffix: str) -> dict[str, Any]:
         except Exception as error:
             fresh_error = type(error).__name__
         committed = await admin.list_consumer_group_offsets(group)
+        year_2100 = 4_102_444_800_000
+        listed = [await admin.list_offsets({tp: spec for tp in tps})
+                  for spec in ("earliest", "latest", 0, year_2100)]
         result = {
             "placed": [(md.partition, md.offset, md.timestamp_type) for md in sent],
             "observed": [(s.key, s.partition, s.offset) for s in kafka.observed.sends],
@@ -66,6 +69,7 @@ async def scenario(target: Any, suffix: str) -> dict[str, Any]:
             "seen": [(c.group_id, c.assignment) for c in kafka.observed.consumers.values()],
             "committed": {tp: (om.offset, om.metadata) for tp, om in committed.items()},
             "end_offsets": await consumer.end_offsets(tps),
+            "list_offsets": listed,
             "beginning_offsets": await consumer.beginning_offsets(tps),
             "cluster_keys": sorted(cluster),
             "broker_keys": sorted(cluster["brokers"][0]),

@@ -178,3 +178,20 @@ def test_cli_passes_tool_arguments_through() -> None:
     assert (opts.name, opts.args) == ("kafka-topics", ["--list", "--topic", "t"])
     opts = realkafka.build_parser().parse_args(["start", "--port", "29092"])
     assert opts.port == 29092 and opts.kafka_version == realkafka.KAFKA_VERSION
+
+
+def test_bootstrap_reachable_tries_every_address_of_the_list() -> None:
+    import socket
+
+    from tools.realkafka import bootstrap_reachable
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        open_port = server.getsockname()[1]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        assert not bootstrap_reachable(f"127.0.0.1:{closed_port}", timeout=0.5)
+        assert bootstrap_reachable(f"127.0.0.1:{closed_port},127.0.0.1:{open_port}", 0.5)
+        assert not bootstrap_reachable("not-an-address", timeout=0.5)

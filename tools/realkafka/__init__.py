@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from . import broker, brokerconfig, cli, clitools, cluster, clusterconfig, common, maven, settings
 from .broker import (
+    bootstrap_reachable,
     bootstrap_servers,
     broker_pid,
     broker_port,
@@ -100,6 +101,7 @@ __all__ = [
     "SLF4J_VERSION",
     "TOOLS",
     "RealKafkaError",
+    "bootstrap_reachable",
     "bootstrap_servers",
     "broker",
     "broker_pid",

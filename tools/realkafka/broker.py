@@ -33,6 +33,17 @@ def port_open(port: int, host: str = HOST, timeout: float = 0.5) -> bool:
         return False
 
 
+def bootstrap_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    """True if any ``host:port`` of a bootstrap list accepts a TCP connection."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        if not port.isdigit():
+            continue
+        if port_open(int(port), host.strip("[]"), timeout):
+            return True
+    return False
+
+
 def _read_int(path: Path) -> int | None:
     try:
         return int(path.read_text().strip())
