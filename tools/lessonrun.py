@@ -15,6 +15,10 @@ from run to run on any backend: uuids and Kafka's 22-character ids, member ids, 
 client ids, cluster ids, timestamps (13-digit epoch milliseconds, and any value printed
 after ``timestamp=``), ``host:port`` addresses and object addresses.
 
+A cell that prints ``kafka.kind`` (lesson 09's ``print(kafka.kind,
+kafka.bootstrap_servers)``) must print ``kafka ...`` in the run: a run that silently stayed
+on the engine fails, even though that cell's output is not compared.
+
 Cell tags (and nbval's markers):
 
 * ``kafka-differs``: outputs are not compared (the lesson's markdown says why);
@@ -58,6 +62,11 @@ ENV_KEPT: Final = "COURSE_REAL_KAFKA"
 """Where the test process keeps the broker's address (not passed on to the kernel)."""
 CELL_TIMEOUT: Final = 120
 """Seconds allowed per cell."""
+BACKEND_PROBE: Final = "print(kafka.kind"
+#: The extra cell run after a lesson, and where its answer is kept in the run's metadata.
+KIND_PROBE: Final = "print(kafka.kind if 'kafka' in globals() else 'no backend named kafka')"
+KIND_KEY: Final = "course_backend_after_run"
+"""The start of a cell line that prints which backend the lesson's ``kafka`` is."""
 TAG_DIFFERS: Final = "kafka-differs"
 TAG_ANY_ORDER: Final = "any-order"
 IGNORE_OUTPUT_MARKER: Final = "NBVAL_IGNORE_OUTPUT"
@@ -204,6 +213,15 @@ async def _run_cells(client: NotebookClient, nb: NotebookNode, cwd: Path,
                 raise LessonRunError(f"cell {index} timed out: {exc}") from exc
             except DeadKernelError as exc:
                 raise LessonRunError(f"the kernel died in cell {index}") from exc
+        # every lesson names its backend `kafka`: ask it, in the same kernel, what it was
+        probe = nbformat.v4.new_code_cell(KIND_PROBE)
+        nb.cells.append(probe)
+        try:
+            await client.async_execute_cell(probe, len(nb.cells) - 1,
+                                            execution_count=client.code_cells_executed + 1)
+        finally:
+            nb.cells.pop()
+        nb.metadata[KIND_KEY] = output_text(probe.get("outputs", [])).strip()
 
 
 def run_notebook(path: Path, bootstrap: str | None, *, timeout: int = CELL_TIMEOUT,
@@ -223,22 +241,48 @@ def run_notebook(path: Path, bootstrap: str | None, *, timeout: int = CELL_TIMEO
     return nb
 
 
+def backend_printed(run: NotebookNode) -> list[str]:
+    """What the run's cells that print ``kafka.kind`` printed (first line of each), and
+    what ``kafka.kind`` was at the end of the run (asked by an extra cell)."""
+    printed = [run.metadata[KIND_KEY]] if KIND_KEY in run.metadata else []
+    for cell in run.cells:
+        if cell.cell_type == "code" and any(line.strip().startswith(BACKEND_PROBE)
+                                            for line in cell.source.splitlines()):
+            text = output_text(cell.get("outputs", [])).strip()
+            printed.append(text.splitlines()[0] if text else "")
+    return printed
+
+
 @dataclass(frozen=True)
 class LessonReport:
-    """The result of one lesson's run on Kafka: the differing cells, if any."""
+    """The result of one lesson's run on Kafka: the differing cells, if any, and what
+    the cells printing ``kafka.kind`` printed (each must start with ``kafka``)."""
 
     path: Path
     differences: list[CellDifference]
+    backend: tuple[str, ...] = ()
+
+    @property
+    def on_engine(self) -> list[str]:
+        """Backend lines that do not say ``kafka``: the run stayed on the engine."""
+        return [line for line in self.backend if not line.startswith("kafka")]
 
     @property
     def ok(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.on_engine
 
     def __str__(self) -> str:
         if self.ok:
             return f"{self.path}: every compared cell matches"
-        head = f"{self.path}: {len(self.differences)} cell(s) differ from the stored outputs"
-        return "\n\n".join([head, *map(str, self.differences)])
+        parts = []
+        if self.on_engine:
+            parts.append(f"{self.path}: the run did not use the real broker: "
+                         f"`{BACKEND_PROBE}...)` printed {self.on_engine[0]!r}")
+        if self.differences:
+            parts.append(f"{self.path}: {len(self.differences)} cell(s) differ from the "
+                         "stored outputs")
+            parts += map(str, self.differences)
+        return "\n\n".join(parts)
 
 
 def check_lesson(path: Path, bootstrap: str | None, *, timeout: int = CELL_TIMEOUT,
@@ -246,7 +290,7 @@ def check_lesson(path: Path, bootstrap: str | None, *, timeout: int = CELL_TIMEO
     """Run the lesson at ``path`` against ``bootstrap`` and compare it with its stored outputs."""
     stored = nbformat.read(path, as_version=4)
     run = run_notebook(path, bootstrap, timeout=timeout, env=env)
-    return LessonReport(path, compare_notebooks(stored, run))
+    return LessonReport(path, compare_notebooks(stored, run), tuple(backend_printed(run)))
 
 
 def backends(nb: NotebookNode) -> list[str]:

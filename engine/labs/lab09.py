@@ -13,20 +13,21 @@ questions:
    value, the ``(partition, offset, timestamp)`` its send's callback reported; graded
    against the records in the log (here and on a private cluster).
 
-Learner coroutines run through :func:`run_coroutine`: on a fresh event loop in a worker
-thread, since a notebook cell already runs inside an event loop and ``check()`` is an
-ordinary call. The engine never waits in real time, so this takes milliseconds.
+Learner coroutines run through :func:`engine.labs.backend.run_coroutine`: on a fresh
+event loop in a worker thread, since a notebook cell already runs inside an event loop and
+``check()`` is an ordinary call.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from engine.core.cluster import Cluster
+from engine.labs.backend import LabKafka as BaseLabKafka
+from engine.labs.backend import run_coroutine
 from engine.labs.lab import Lab
 from engine.labs.question import Incorrect, NotAttempted, require_function
 from engine.labs.state import plural, records_by_partition, require_topic
@@ -53,35 +54,6 @@ START_MS = 1_000
 """The lab clusters' clocks start later than 0, so that timestamps are not partitions."""
 
 
-def run_coroutine(make: Callable[[], Awaitable[Any]]) -> Any:
-    """Run ``make()`` to completion on a fresh event loop in a worker thread.
-
-    Jupyter runs every cell inside its event loop, so a plain function such as
-    ``check()`` cannot ``asyncio.run`` a learner's coroutine there; a thread with its own
-    loop can. Exceptions (including the stub's ``NotImplementedError``) are re-raised.
-    """
-    outcome: dict[str, Any] = {}
-
-    def main() -> None:
-        async def run() -> Any:
-            result = await make()
-            for _ in range(3):  # let the callbacks of completed futures run
-                await asyncio.sleep(0)
-            return result
-
-        try:
-            outcome["result"] = asyncio.run(run())
-        except BaseException as error:  # re-raised in the caller's thread
-            outcome["error"] = error
-
-    worker = threading.Thread(target=main, name="lab-coroutine")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
-
-
 def _setup() -> Cluster:
     cluster = Cluster(brokers=1, seed=SEED)
     cluster.advance(START_MS)
@@ -95,33 +67,79 @@ start = lab.start
 progress = lab.progress
 
 
-class LabKafka:
-    """The ``kafka`` a learner's function gets: the course's backend over a lab cluster,
-    remembering the producers it made (their settings are part of the grade)."""
+NOT_AIOKAFKA = ("max_in_flight_requests_per_connection",)
+"""Producer settings of Java's client that aiokafka's ``AIOKafkaProducer`` does not take."""
+
+
+def _learners(callback: Callable[..., Any]) -> bool:
+    """Whether a done callback is the learner's, not asyncio's own (a task awaiting the
+    future, ``gather()``, ``wait()`` ...)."""
+    inner = getattr(callback, "func", callback)  # functools.partial
+    if isinstance(getattr(inner, "__self__", None), asyncio.Future):
+        return False
+    return not str(getattr(inner, "__module__", "") or "").startswith("asyncio")
+
+
+class _NotedFuture(asyncio.Future):  # type: ignore[type-arg]
+    """A send's future as the learner sees it: it completes with the producer's future
+    and counts the callbacks the learner adds to it."""
+
+    def __init__(self, kafka: LabKafka, *, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop=loop)
+        self._kafka = kafka
+
+    def add_done_callback(self, fn: Callable[..., Any], *, context: Any = None) -> None:
+        if _learners(fn):
+            self._kafka.callbacks += 1
+        super().add_done_callback(fn, context=context)
+
+
+class LabKafka(BaseLabKafka):
+    """The ``kafka`` a learner's function gets: remembers the producers it made (their
+    settings are part of the grade) and counts the callbacks added to their sends."""
 
     def __init__(self, cluster: Cluster) -> None:
-        from engine.client import connect
-
-        self.cluster = cluster
-        self._backend = connect(cluster)
+        super().__init__(cluster)
         self.producers: list[Any] = []
-
-    kind = "engine"
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return str(self._backend.bootstrap_servers)
+        self.callbacks = 0
+        """How many done callbacks the learner's code added to send futures."""
 
     def producer(self, **config: Any) -> Any:
-        producer = self._backend.producer(**config)
+        for name in NOT_AIOKAFKA:
+            if name in config:  # aiokafka's own error for a keyword it does not know
+                raise TypeError("AIOKafkaProducer.__init__() got an unexpected keyword "
+                                f"argument '{name}'")
+        producer = super().producer(**config)
         self.producers.append(producer)
+        self._note_callbacks(producer)
         return producer
 
-    def consumer(self, *topics: str, **config: Any) -> Any:
-        return self._backend.consumer(*topics, **config)
+    def _note_callbacks(self, producer: Any) -> None:
+        """Make ``producer.send()`` return a :class:`_NotedFuture`."""
+        send = producer.send
 
-    def admin(self, **config: Any) -> Any:
-        return self._backend.admin(**config)
+        async def noted_send(*args: Any, **kwargs: Any) -> Any:
+            inner = await send(*args, **kwargs)
+            outer = _NotedFuture(self, loop=inner.get_loop())
+
+            def complete(done: asyncio.Future[Any]) -> None:
+                if outer.done():
+                    return
+                if done.cancelled():
+                    outer.cancel()
+                elif done.exception() is not None:
+                    outer.set_exception(done.exception())  # type: ignore[arg-type]
+                else:
+                    outer.set_result(done.result())
+
+            inner.add_done_callback(complete)
+            return outer
+
+        producer.send = noted_send
+
+    def still_running(self) -> int:
+        """How many of the producers made were never stopped."""
+        return sum(not p.sync.closed for p in self.producers)
 
     def run(self, function: Callable[..., Any], topic: str, argument: Any) -> Any:
         """Run ``function(self, topic, argument)``; note how many records ``topic`` held
@@ -145,7 +163,7 @@ def _call(function: Callable[..., Any], kafka: LabKafka, topic: str, argument: A
         raise NotAttempted(f"`{what}` still raises NotImplementedError: replace the stub "
                            "with your code.") from None
     except Exception as error:
-        raise Incorrect(f"`{what}` raised {type(error).__name__}: {error}") from None
+        raise Incorrect(f"`{what}` {_raised(error)}") from None
 
 
 # ------------------------------------------------------------------ question 1
@@ -158,11 +176,26 @@ def run_sender(cluster: Cluster, send_in_order: Callable[..., Any],
     kafka = LabKafka(cluster)
     try:
         kafka.run(send_in_order, topic, list(events))
+    except Exception as error:
+        _sender_errors[cluster] = error
+        raise
     finally:
         _sent_at_return[cluster] = kafka.at_return
 
 
 _sent_at_return: weakref.WeakKeyDictionary[Cluster, int | None] = weakref.WeakKeyDictionary()
+_sender_errors: weakref.WeakKeyDictionary[Cluster, Exception] = weakref.WeakKeyDictionary()
+
+
+def _raised(error: Exception) -> str:
+    """What a sender's exception means, in the check's words."""
+    text = f"raised {type(error).__name__}: {error}"
+    refused = [name for name in NOT_AIOKAFKA if name in str(error)]
+    if isinstance(error, TypeError) and refused:
+        text += (f". aiokafka's producer has no `{refused[0]}` setting; what keeps retried "
+                 "sends in order and free of duplicates is idempotence: keep "
+                 "`enable_idempotence=True` (and `acks=\"all\"`)")
+    return text
 
 
 def _text(data: bytes | None) -> str | None:
@@ -237,12 +270,23 @@ def settings_problems(kafka: LabKafka) -> str | None:
         if config.acks == 1:
             return ("the producer has `acks=1`: the leader acknowledges before the replicas "
                     "have the record, and a leader crash loses it. Use `acks=\"all\"`.")
-        if (not config.enable_idempotence
-                and config.max_in_flight_requests_per_connection > 1):
-            return ("the producer has `enable_idempotence=False` with up to "
-                    f"{config.max_in_flight_requests_per_connection} requests in flight: a "
-                    "retried batch can land after the next one (reordered) or twice. Keep "
-                    "`enable_idempotence=True` (Kafka 4.x's default).")
+        if not config.enable_idempotence:
+            return ("the producer has `enable_idempotence=False`: when the answer to a batch "
+                    "is lost, the retry writes the batch a second time (a duplicate), and a "
+                    "retried batch can land behind the next one. Keep idempotence on (Kafka "
+                    "4.x's default): the broker then refuses a batch whose sequence number "
+                    "is out of order and drops one it already has.")
+    return None
+
+
+def stopped_problems(kafka: LabKafka, function: str) -> str | None:
+    """Whether the function left a producer running (its buffered records unsent)."""
+    running = kafka.still_running()
+    if running:
+        return (f"`{function}` returned with {plural(running, 'producer')} still running: "
+                "stop every producer you make (`await producer.stop()`, or `async with`), "
+                "so that nothing stays in its buffer and its connections close.")
+    return None
     return None
 
 
@@ -265,6 +309,9 @@ def q1(cluster: Cluster, send_in_order: Any) -> str:
                      signature="send_in_order(kafka, topic, events)")
     require_topic(cluster, ORDERS)
     if not any(records_by_partition(cluster, ORDERS)):
+        if cluster in _sender_errors and not isinstance(_sender_errors[cluster],
+                                                        NotImplementedError):
+            raise Incorrect(f"your run {_raised(_sender_errors[cluster])}.")
         if any(e.kind == "producer_created" for e in cluster.journal):
             raise Incorrect(f"your run made a producer, but nothing reached `{ORDERS}`: "
                             "`send()` only puts records in the producer's buffer; `flush()` "
@@ -281,8 +328,9 @@ def q1(cluster: Cluster, send_in_order: Any) -> str:
     kafka = LabKafka(private)
     _call(send_in_order, kafka, topic, list(HIDDEN_EVENTS),
           what=f"send_in_order(kafka, {topic!r}, events)")
-    problem = settings_problems(kafka) or order_problems(private, topic, HIDDEN_EVENTS,
-                                                         kafka.at_return)
+    problem = (settings_problems(kafka)
+               or order_problems(private, topic, HIDDEN_EVENTS, kafka.at_return)
+               or stopped_problems(kafka, "send_in_order"))
     if problem:
         raise Incorrect(f"with the checker's events on the topic `{topic}`, {problem}")
     keys = len({k for k, _ in HIDDEN_EVENTS})
@@ -324,10 +372,20 @@ def receipt_problems(cluster: Cluster, topic: str, values: Sequence[str],
         if got[2] != timestamp:
             if got[2] == partition:
                 return (f"the receipt of {value!r} has the timestamp {got[2]!r}, which is its "
-                        "partition: the bug of the seed's Java callback. The timestamp is "
-                        "`metadata.timestamp`.")
+                        "partition: the bug of a widely copied Java callback. The timestamp "
+                        "is `metadata.timestamp`.")
             return (f"the receipt of {value!r} has the timestamp {got[2]!r}; the record's "
                     f"timestamp is {timestamp}: use `metadata.timestamp`.")
+    return None
+
+
+def callback_problems(kafka: LabKafka) -> str | None:
+    """Whether the receipts came from callbacks, as the question asks."""
+    if kafka.callbacks == 0:
+        return ("no send's future got a callback: the receipts came from awaiting the "
+                "sends (`send_and_wait()`, `await future` or `gather()`), not from callbacks. "
+                "This question practises callbacks: `future.add_done_callback(on_done)` on "
+                "the future each `send()` returns, then one `flush()` at the end.")
     return None
 
 
@@ -371,9 +429,11 @@ def q2(cluster: Cluster, send_with_receipts: Any) -> str:
     private = Cluster(brokers=1, seed=SEED + 200)
     private.advance(START_MS + 777)
     private.create_topic(topic, partitions=partitions)
-    receipts = _call(send_with_receipts, LabKafka(private), topic, list(values),
+    kafka = LabKafka(private)
+    receipts = _call(send_with_receipts, kafka, topic, list(values),
                      what=f"send_with_receipts(kafka, {topic!r}, values)")
-    problem = receipt_problems(private, topic, values, receipts)
+    problem = (receipt_problems(private, topic, values, receipts)
+               or callback_problems(kafka) or stopped_problems(kafka, "send_with_receipts"))
     if problem:
         raise Incorrect(f"with the checker's values on `{topic}`, {problem}")
     return (f"Every receipt matches its record's partition, offset and timestamp, for the "

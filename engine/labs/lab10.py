@@ -13,10 +13,12 @@ empty topic ``ledger`` (the service's output). The questions:
    the learner's service on a private cluster with other names, records and crash points;
 2. write ``async def group_lag(kafka, group, topic)``, a group's lag per partition from
    the admin client's committed offsets and a consumer's end offsets; checked against
-   the coordinator's committed offsets on private clusters.
+   the coordinator's committed offsets on private clusters. A partition the group never
+   committed has no lag (Kafka's ``kafka-consumer-groups --describe`` shows ``-``): it is
+   left out, or given as None.
 
 Learner coroutines run on a fresh event loop in a worker thread
-(:func:`engine.labs.lab09.run_coroutine`): a notebook's cell already runs inside an
+(:func:`engine.labs.backend.run_coroutine`): a notebook's cell already runs inside an
 event loop, and ``check()`` is an ordinary call.
 """
 
@@ -35,8 +37,9 @@ from engine.checker.processing import (
 from engine.core.cluster import Cluster
 from engine.core.errors import KafkaTimeoutError
 from engine.core.records import ConsumerRecord, TopicPartition
+from engine.labs.backend import LabKafka as BaseLabKafka
+from engine.labs.backend import run_coroutine
 from engine.labs.lab import Lab
-from engine.labs.lab09 import run_coroutine
 from engine.labs.offsets import committed_offsets, log_ends
 from engine.labs.question import Incorrect, NotAttempted, require_function
 from engine.labs.state import plural, records_by_partition, require_topic
@@ -107,41 +110,24 @@ progress = lab.progress
 
 
 # ------------------------------------------------------------------ the lab's Kafka
-class LabKafka:
+class LabKafka(BaseLabKafka):
     """The ``kafka`` a service gets: the course's backend over the lab's cluster, whose
     consumers get :data:`LAB_CONSUMER_DEFAULTS` and are remembered, so that the
     supervisor can crash the ones a dead process left open."""
 
     def __init__(self, cluster: Cluster) -> None:
-        from engine.client import connect
-
-        self.cluster = cluster
-        self._backend = connect(cluster)
+        super().__init__(cluster)
         self.consumers: list[Any] = []
         self.made: list[tuple[tuple[str, ...], Any]] = []
         """Each consumer's topics and ``group_id`` as the service asked for them."""
         self.run_started_ms = cluster.now_ms
 
-    @property
-    def kind(self) -> str:
-        return "engine"
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return str(self._backend.bootstrap_servers)
-
     def consumer(self, *topics: str, **config: Any) -> Any:
-        consumer = self._backend.consumer(*topics, **{**LAB_CONSUMER_DEFAULTS, **config})
+        consumer = super().consumer(*topics, **{**LAB_CONSUMER_DEFAULTS, **config})
         self.consumers.append(consumer)
         self.made.append((topics, config.get("group_id")))
         self._guard(consumer)
         return consumer
-
-    def producer(self, **config: Any) -> Any:
-        return self._backend.producer(**config)
-
-    def admin(self, **config: Any) -> Any:
-        return self._backend.admin(**config)
 
     def _guard(self, consumer: Any) -> None:
         """Stop the run (:class:`ServiceStopped`) once it has gone on long enough."""
@@ -187,6 +173,9 @@ class ServiceRun:
     def __init__(self) -> None:
         self.runs = 0
         self.crashes = 0
+        """Crashes that reached the supervisor (the service did not catch them)."""
+        self.injected = 0
+        """Crashes ``process`` raised."""
         self.calls = 0
         self.auto_commit = False
         self.made: list[tuple[tuple[str, ...], Any]] = []
@@ -194,7 +183,7 @@ class ServiceRun:
     def __str__(self) -> str:
         crashes = "1 crash" if self.crashes == 1 else f"{self.crashes} crashes"
         return (f"{plural(self.runs, 'run')} of the service, {crashes}, "
-                f"{plural(self.calls - self.crashes, 'record')} processed")
+                f"{plural(self.calls - self.injected, 'record')} processed")
 
 
 def run_service(cluster: Cluster, consume: Callable[..., Any],
@@ -216,6 +205,7 @@ def run_service(cluster: Cluster, consume: Callable[..., Any],
         seen.calls += 1
         if crash_points and seen.calls == crash_points[0]:
             crash_points.pop(0)
+            seen.injected += 1
             raise ProcessCrashed(f"the process died while processing {record.topic}-"
                                  f"{record.partition}@{record.offset}")
         origin = RecordId(record.topic, record.partition, record.offset)
@@ -251,8 +241,17 @@ _services: weakref.WeakKeyDictionary[Cluster, ServiceRun] = weakref.WeakKeyDicti
 
 
 def _caught_up(cluster: Cluster, group: str, topic: str) -> bool:
+    """Whether ``group`` committed the end of every partition of ``topic`` that has records:
+    an empty partition (end = log start) needs no commit, as a per-partition
+    ``commit({tp: offset + 1})`` never commits one."""
     committed = committed_offsets(cluster, group, topic)
-    return all(committed.get(p, -1) >= end for p, end in log_ends(cluster, topic).items())
+    starts = _log_starts(cluster, topic)
+    return all(committed[p] >= end if p in committed else end == starts[p]
+               for p, end in log_ends(cluster, topic).items())
+
+
+def _log_starts(cluster: Cluster, topic: str) -> dict[int, int]:
+    return {p.partition: p.log_start_offset for p in cluster.describe_topic(topic).partitions}
 
 
 def ledger_processed(cluster: Cluster, ledger: str = LEDGER) -> list[RecordId]:
@@ -301,6 +300,13 @@ def _not_caught_up(cluster: Cluster, group: str, topic: str, where: str) -> None
     if _caught_up(cluster, group, topic):
         return
     behind = dict(sorted(committed_offsets(cluster, group, topic).items()))
+    ends, starts = log_ends(cluster, topic), _log_starts(cluster, topic)
+    if behind and all(behind.get(p) == end - 1 for p, end in ends.items() if end > starts[p]):
+        raise Incorrect(f"{where}, the group `{group}` committed {behind}, each one short of "
+                        "the end of its partition: the committed offset is the offset of the "
+                        "*next* record to read, not of the last one processed. Commit "
+                        "`{tp: record.offset + 1}`, or `commit()` without arguments (it "
+                        "commits the positions, which already point past what was returned).")
     raise Incorrect(f"{where}, the group `{group}` committed {behind or 'nothing'} after "
                     f"{MAX_RUNS} runs, short of the end of `{topic}`: commit after processing "
                     "each batch, so that a restart continues where the last run stopped.")
@@ -357,6 +363,11 @@ def q1(cluster: Cluster, consume: Any) -> str:
         raise NotAttempted(f"`{LEDGER}` is empty: run `lab10.run_service(cluster, consume)` "
                            "after writing `consume`.")
     report, seen, private = _private_run(consume)
+    if seen.injected > seen.crashes:
+        raise Incorrect("your code caught the crash that `process(record)` raised (with "
+                        "`except BaseException:` or a bare `except:`) and carried on. The "
+                        "crash stands for the process dying: it must not be swallowed. Let "
+                        "it propagate; do the clean-up in `finally` or with `async with`.")
     _verdict(report, seen, f"on the topic `{HIDDEN[0]}` with crashes at other moments")
     _not_caught_up(private, HIDDEN[1], HIDDEN[0], f"on the topic `{HIDDEN[0]}`")
     mine = check_processing(produced_records(cluster, SOURCE), processed)
@@ -375,7 +386,7 @@ def q1(cluster: Cluster, consume: Any) -> str:
 
 
 # ------------------------------------------------------------------ question 2
-def _lag_cluster(seed: int, counts: tuple[int, ...], committed: tuple[int, ...],
+def _lag_cluster(seed: int, counts: tuple[int, ...], committed: tuple[int | None, ...],
                  topic: str, group: str) -> Cluster:
     cluster = Cluster(brokers=1, seed=seed)
     cluster.create_topic(topic, partitions=len(counts))
@@ -390,12 +401,18 @@ def _lag_cluster(seed: int, counts: tuple[int, ...], committed: tuple[int, ...],
 HIDDEN_LAG = (
     ((7, 3, 0, 5), (7, 1, 0, 2), "clicks", "dashboard"),
     ((4, 4), (0, 4), "audit", "auditors"),
+    ((3, 6, 2), (1, None, 2), "views", "analytics"),
 )
-"""Question 2's private cases: records per partition, committed offsets, topic, group."""
+"""Question 2's private cases: records per partition, committed offsets (None: the group
+never committed that partition), topic, group."""
 
 
 def expected_lag(cluster: Cluster, group: str, topic: str) -> dict[int, int]:
-    """The lag per partition of ``topic`` that ``group`` committed (end - committed)."""
+    """The lag per partition of ``topic`` that ``group`` committed (end - committed).
+
+    A partition the group never committed has no lag, as in Kafka's
+    ``kafka-consumer-groups --describe`` (``-`` for CURRENT-OFFSET and LAG) and in
+    ``list_consumer_group_offsets()``, which leaves it out."""
     committed = committed_offsets(cluster, group, topic)
     return {p: end - committed[p] for p, end in log_ends(cluster, topic).items()
             if p in committed}
@@ -426,7 +443,16 @@ def _lag_problem(got: Any, expected: dict[int, int], committed: dict[int, int],
                 return (f"{where}, `group_lag` holds `{key[0]}` partition {key[1]}: keep only "
                         f"the partitions of `{topic}`.")
             key = key[1]
+        if value is None and key not in committed:
+            continue  # no committed offset, no lag: the CLI's `-`
         normal[key] = value
+    extra = sorted(p for p in normal if p not in expected and p not in committed)
+    if extra and isinstance(extra[0], int) and set(normal) - set(extra) == set(expected):
+        return (f"{where}, `group_lag` gives partition {extra[0]} the lag {normal[extra[0]]!r}, "
+                "but the group never committed an offset there: it has no position, so "
+                "there is no lag to give (`kafka-consumer-groups --describe` shows `-` as "
+                "its CURRENT-OFFSET and LAG). Leave such partitions out (or give None): "
+                "`list_consumer_group_offsets()` only returns the committed ones.")
     if set(normal) != set(expected):
         return (f"{where}, `group_lag` has the partitions {sorted(normal, key=str)}; expected "
                 f"{sorted(expected)} (the partitions of `{topic}` the group committed).")

@@ -1,10 +1,12 @@
 """Lab 09's checkers: the solution passes, the untouched lab is "not attempted", and known
 wrong answers (no key, a random partition, sorted events, acks=0 or 1, idempotence off,
-an unflushed producer, a callback that logs the partition as the timestamp) are rejected
-with the right message."""
+Java's in-flight setting, an unflushed or never stopped producer, receipts without
+callbacks, a callback that logs the partition as the timestamp) are rejected with the
+right message."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
@@ -129,16 +131,27 @@ def test_checks_answer_well_under_a_second(cluster: Cluster) -> None:
     assert_quick_passes(lambda: q1.check(send_in_order), lambda: q2.check(good_receipts))
 
 
-def test_run_coroutine_returns_and_raises_from_its_own_loop() -> None:
-    async def answer() -> int:
-        return 42
+async def receipts_awaited(kafka: Any, topic: str, values: list[str]) -> dict:
+    """Right receipts, but from awaiting each send instead of callbacks."""
+    receipts: dict[str, Any] = {}
+    async with kafka.producer() as producer:
+        for value in values:
+            m = await producer.send_and_wait(topic, value.encode())
+            receipts[value] = (m.partition, m.offset, m.timestamp)
+    return receipts
 
-    async def fails() -> None:
-        raise NotImplementedError("stub")
 
-    assert lab09.run_coroutine(answer) == 42
-    with pytest.raises(NotImplementedError, match="stub"):
-        lab09.run_coroutine(fails)
+async def receipts_never_stopped(kafka: Any, topic: str, values: list[str]) -> dict:
+    """Right receipts from callbacks, but the producer is flushed and never stopped."""
+    receipts: dict[str, Any] = {}
+    producer = kafka.producer()
+    await producer.start()
+    for value in values:
+        future = await producer.send(topic, value.encode())
+        future.add_done_callback(lambda f, v=value: receipts.__setitem__(
+            v, (f.result().partition, f.result().offset, f.result().timestamp)))
+    await producer.flush()
+    return receipts
 
 
 # ------------------------------------------------------------------ question 1
@@ -149,11 +162,32 @@ def test_q1_passes_with_keys_in_order(cluster: Cluster) -> None:
             "18 events of 5 keys on `telemetry`")
 
 
-def test_q1_passes_with_the_defaults_and_with_one_request_in_flight(cluster: Cluster) -> None:
+def test_q1_passes_with_the_defaults(cluster: Cluster) -> None:
     lab09.run_sender(cluster, sender())
     assert q1.check(sender()).passed
-    safe = sender(enable_idempotence=False, max_in_flight_requests_per_connection=1)
-    assert q1.check(safe).passed
+
+
+def test_q1_rejects_javas_in_flight_setting_instead_of_idempotence(cluster: Cluster) -> None:
+    # aiokafka has no such keyword, and without idempotence a retry can write twice
+    java = sender(enable_idempotence=False, max_in_flight_requests_per_connection=1)
+    with pytest.raises(TypeError, match="unexpected keyword argument "
+                                        "'max_in_flight_requests_per_connection'"):
+        lab09.run_sender(cluster, java)
+    verdict(q1.check(java), Outcome.INCORRECT, "your run raised TypeError",
+            "aiokafka's producer has no `max_in_flight_requests_per_connection`",
+            "keep `enable_idempotence=True`")
+
+
+def test_q1_rejects_a_producer_left_running(cluster: Cluster) -> None:
+    async def awaited_not_stopped(kafka: Any, topic: str, events: Any) -> None:
+        producer = kafka.producer()
+        await producer.start()
+        for key, value in events:
+            await producer.send_and_wait(topic, value.encode(), key=key.encode())
+
+    lab09.run_sender(cluster, awaited_not_stopped)
+    verdict(q1.check(awaited_not_stopped), Outcome.INCORRECT,
+            "`send_in_order` returned with 1 producer still running", "`async with`")
 
 
 def test_q1_not_attempted_before_the_sender_ran(cluster: Cluster) -> None:
@@ -195,7 +229,8 @@ def test_q1_rejects_one_partition_for_everything(cluster: Cluster) -> None:
     ({"acks": 0}, "`acks=0`"),
     ({"acks": 1}, "`acks=1`"),
     ({"acks": 1, "enable_idempotence": False}, "`acks=1`"),
-    ({"enable_idempotence": False}, "`enable_idempotence=False` with up to 5 requests"),
+    ({"enable_idempotence": False}, "`enable_idempotence=False`: when the answer"),
+    ({"acks": "all", "enable_idempotence": False}, "a duplicate"),
 ])
 def test_q1_rejects_unsafe_settings(cluster: Cluster, config: dict[str, Any],
                                     fragment: str) -> None:
@@ -241,6 +276,34 @@ def test_q2_passes_with_callbacks(cluster: Cluster) -> None:
     assert sorted(receipts) == sorted(lab09.RECEIPT_VALUES)
     assert all(t == lab09.START_MS for _, _, t in receipts.values())
     verdict(q2.check(good_receipts), Outcome.CORRECT, "11 values on `alerts`")
+
+
+def test_q2_rejects_receipts_without_callbacks(cluster: Cluster) -> None:
+    receipts = lab09.run_receipts(cluster, receipts_awaited)
+    assert lab09.receipt_problems(cluster, "receipts", lab09.RECEIPT_VALUES, receipts) is None
+    verdict(q2.check(receipts_awaited), Outcome.INCORRECT, "no send's future got a callback",
+            "`future.add_done_callback(on_done)`")
+
+
+def test_q2_rejects_a_producer_that_was_never_stopped(cluster: Cluster) -> None:
+    lab09.run_receipts(cluster, receipts_never_stopped)
+    verdict(q2.check(receipts_never_stopped), Outcome.INCORRECT,
+            "`send_with_receipts` returned with 1 producer still running")
+
+
+def test_callbacks_are_counted_but_not_asyncios_own() -> None:
+    kafka = lab09.LabKafka(lab09.start())
+
+    async def scenario() -> None:
+        async with kafka.producer() as producer:
+            first = await producer.send("receipts", b"a")
+            first.add_done_callback(lambda f: None)
+            second = await producer.send("receipts", b"b")
+            await asyncio.gather(first, second)
+            await producer.send_and_wait("receipts", b"c")
+
+    lab09.run_coroutine(scenario)
+    assert kafka.callbacks == 1
 
 
 def test_q2_not_attempted_before_the_run(cluster: Cluster) -> None:

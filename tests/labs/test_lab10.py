@@ -1,7 +1,8 @@
 """Lab 10's checkers: the solution passes, the untouched lab is "not attempted", and known
 wrong answers (commit before processing, auto-commit with a crash, `latest`, never
-committing, the lab's names instead of the arguments; committed offsets or an off-by-one
-as the lag) are rejected with the right message."""
+committing, committing the last offset instead of the next, swallowing the crash, the
+lab's names instead of the arguments; committed offsets, an off-by-one or a lag for an
+uncommitted partition as the lag) are rejected with the right message."""
 
 from __future__ import annotations
 
@@ -229,6 +230,63 @@ def test_q1_rejects_the_lab_names_instead_of_the_arguments(cluster: Cluster) -> 
             "`kafka.consumer('payments', group_id='billing', ...)`", "use the arguments")
 
 
+def per_partition(*, next_offset: bool = True) -> Any:
+    """A loop that commits each partition's batch explicitly: ``{tp: last + 1}``, or
+    (wrongly) ``{tp: last}``."""
+    async def consume(kafka: Any, topic: str, group: str, process: Any) -> None:
+        async with kafka.consumer(topic, group_id=group, enable_auto_commit=False,
+                                  auto_offset_reset="earliest") as consumer:
+            while True:
+                batch = await consumer.getmany(timeout_ms=500)
+                for tp, records in batch.items():
+                    for record in records:
+                        process(record)
+                    if records:
+                        await consumer.commit({tp: records[-1].offset + next_offset})
+
+    return consume
+
+
+def test_q1_passes_with_explicit_commits_per_partition_and_empty_partitions(
+        cluster: Cluster) -> None:
+    right = per_partition()
+    lab10.run_service(cluster, right)
+    verdict(q1.check(right), Outcome.CORRECT, "nothing lost")
+    private = Cluster(brokers=1, seed=5)
+    private.create_topic("t", partitions=4)  # partitions 2 and 3 stay empty
+    for i in range(6):
+        private.produce("t", value=f"{i}", partition=i % 2)
+    private.create_topic("ledger", partitions=1)
+    seen = lab10.run_service(private, right, (3,), topic="t", group="g")
+    assert seen.runs == 2  # finished: the empty partitions need no commit
+    assert sorted(lab10.committed_offsets(private, "g", "t")) == [0, 1]
+
+
+def test_q1_explains_that_the_committed_offset_is_the_next_one(cluster: Cluster) -> None:
+    wrong = per_partition(next_offset=False)
+    lab10.run_service(cluster, wrong)
+    verdict(q1.check(wrong), Outcome.INCORRECT, "each one short of the end",
+            "the offset of the *next* record to read", "`{tp: record.offset + 1}`")
+
+
+def test_q1_says_the_crash_must_not_be_swallowed(cluster: Cluster) -> None:
+    async def swallows(kafka: Any, topic: str, group: str, process: Any) -> None:
+        async with kafka.consumer(topic, group_id=group, enable_auto_commit=False,
+                                  auto_offset_reset="earliest") as consumer:
+            while True:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    for record in records:
+                        with contextlib.suppress(BaseException):  # the wrong answer
+                            process(record)
+                await consumer.commit()
+
+    seen = lab10.run_service(cluster, swallows)
+    assert seen.injected == 2 and seen.crashes == 0
+    verdict(q1.check(swallows), Outcome.INCORRECT, "caught the crash",
+            "it must not be swallowed")
+
+
 def test_q1_needs_a_function(cluster: Cluster) -> None:
     verdict(q1.check("consume"), Outcome.INCORRECT, "should be a function")
     verdict(q1.check(), Outcome.NOT_ATTEMPTED, "`q1.check(consume)`")
@@ -290,6 +348,33 @@ def test_q2_replays_the_function_on_other_groups(cluster: Cluster) -> None:
 
     verdict(q2.check(hard_coded), Outcome.INCORRECT, "`dashboard` on `clicks`",
             "has the partitions [0, 1, 2]; expected [0, 1, 2, 3]")
+
+
+def test_q2_leaves_out_a_partition_the_group_never_committed() -> None:
+    private = lab10._lag_cluster(1, (3, 6, 2), (1, None, 2), "views", "analytics")
+    assert lab10.expected_lag(private, "analytics", "views") == {0: 2, 2: 0}
+    assert lab10.run_lag(private, group_lag, "analytics", "views") == {0: 2, 2: 0}
+
+
+def test_q2_rejects_a_lag_for_an_uncommitted_partition(cluster: Cluster) -> None:
+    async def from_zero(kafka: Any, group: str, topic: str) -> dict:
+        admin = kafka.admin()
+        await admin.start()
+        committed = await admin.list_consumer_group_offsets(group)
+        await admin.close()
+        consumer = kafka.consumer()
+        await consumer.start()
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        ends = await consumer.end_offsets(tps)
+        await consumer.stop()
+        return {tp.partition: ends[tp] - (committed[tp].offset if tp in committed else 0)
+                for tp in tps}
+
+    verdict(q2.check(from_zero), Outcome.INCORRECT, "`analytics` on `views`",
+            "gives partition 1 the lag 6", "never committed an offset there", "`-`")
+    # the CLI's `-` as None is accepted for a partition without a committed offset
+    assert lab10._lag_problem({0: 2, 1: None, 2: 0}, {0: 2, 2: 0}, {0: 1, 2: 2}, "views",
+                              "here") is None
 
 
 def test_q2_lag_counts_records_not_yet_committed() -> None:

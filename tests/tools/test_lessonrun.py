@@ -117,6 +117,22 @@ def test_kafka_differs_and_ignore_output_cells_are_not_compared() -> None:
     assert compare_notebooks(stored, run) == []
 
 
+def test_a_run_whose_kafka_kind_cell_says_engine_is_not_ok() -> None:
+    probe = "print(kafka.kind, kafka.bootstrap_servers)"
+    on_kafka = _nb((probe, ["kafka-differs"], "kafka 127.0.0.1:19092\n"), ("x()", [], "s\n"))
+    on_engine = _nb((probe, ["kafka-differs"], "engine localhost:9092\n"),
+                    ("x()", [], "s\n"))
+    assert lessonrun.backend_printed(on_kafka) == ["kafka 127.0.0.1:19092"]
+    assert lessonrun.backend_printed(_nb(("x()", [], "s\n"))) == []
+    good = lessonrun.LessonReport(Path("l.ipynb"), [], tuple(lessonrun.backend_printed(on_kafka)))
+    assert good.ok and "every compared cell matches" in str(good)
+    stayed = lessonrun.LessonReport(Path("l.ipynb"), compare_notebooks(on_kafka, on_engine),
+                                    tuple(lessonrun.backend_printed(on_engine)))
+    assert stayed.differences == [] and not stayed.ok  # the cell itself is not compared
+    assert "did not use the real broker" in str(stayed)
+    assert "'engine localhost:9092'" in str(stayed)
+
+
 def test_notebooks_of_different_shapes_are_refused() -> None:
     with pytest.raises(ValueError, match="2 and 3 cells"):
         compare_notebooks(_nb(("a", [], "")), _nb(("a", [], ""), ("b", [], "")))
@@ -164,6 +180,7 @@ def _throwaway(path: Path, *, order_tags: list[str], env_tags: list[str]) -> Non
     """A tiny lesson: engine records, ids and times, an env-dependent order and value."""
     cells = [
         new_markdown_cell("# A throwaway lesson"),
+        new_code_cell("from engine import connect\nkafka = connect()  # nothing connects yet"),
         new_code_cell(ENGINE_CELL),
         new_code_cell("import time, uuid\nprint(uuid.uuid4(), time.time_ns() // 1_000_000)"),
         new_code_cell(ORDER_CELL, metadata={"tags": order_tags}),
@@ -192,11 +209,19 @@ def test_a_tagged_lesson_matches_when_run_with_the_variable_set(lesson_dir: Path
     assert report.ok, str(report)
     assert path.read_bytes() == before  # a copy was run; the file is untouched
     assert "every compared cell matches" in str(report)
+    assert report.backend == ("kafka",)  # asked of the lesson's `kafka` after the run
+
+
+def test_a_run_that_stayed_on_the_engine_is_reported(lesson_dir: Path) -> None:
+    report = check_lesson(lesson_dir / "09-tagged.ipynb", None)
+    assert report.backend == ("engine",)
+    assert not report.ok
+    assert "did not use the real broker" in str(report)
 
 
 def test_an_untagged_lesson_reports_the_order_and_the_value(lesson_dir: Path) -> None:
     report = check_lesson(lesson_dir / "10-untagged.ipynb", "127.0.0.1:19999")
-    assert [d.index for d in report.differences] == [3, 4]
+    assert [d.index for d in report.differences] == [4, 5]
     text = str(report)
     assert "2 cell(s) differ" in text
     assert "-engine\n+<HOST:PORT>\n" in text
