@@ -99,18 +99,16 @@ def broker_port(cluster: Cluster, broker_id: int) -> int:
 class AIOKafkaAdminClient:
     """An aiokafka-shaped admin client. Pass the engine cluster as ``cluster=``; the other
     keywords (``bootstrap_servers``, ``client_id``, ``request_timeout_ms``, ...) are
-    accepted as aiokafka accepts them."""
+    accepted as aiokafka accepts them (requests take no time here, so no timeout applies)."""
 
     def __init__(self, *, cluster: Cluster, client_id: str = "aiokafka-0.14.0",
-                 request_timeout_ms: int = 40000, **config: Any) -> None:
+                 **config: Any) -> None:
         for name in config:
             if name not in AIOKAFKA_ADMIN_KEYWORDS:
                 raise TypeError(f"AIOKafkaAdminClient.__init__() got an unexpected keyword "
                                 f"argument '{name}'")
         self._cluster = cluster
         self.client_id = client_id
-        self._request_timeout_ms = request_timeout_ms
-        self._config = config
         self._started = False
         self._closed = False
 
@@ -123,6 +121,8 @@ class AIOKafkaAdminClient:
         self._started = True
 
     async def close(self) -> None:
+        """Disconnect. As aiokafka's client reconnects for a request after ``close()``,
+        the engine's keeps answering too."""
         self._closed = True
 
     def _ready(self) -> None:

@@ -22,13 +22,13 @@ from typing import Any
 
 from engine.checker.processing import (
     ProcessingReport,
-    RecordId,
     check_processing,
     produced_records,
 )
 from engine.core.cluster import Cluster
 from engine.core.records import ConsumerRecord, TopicPartition
 from engine.labs.lab import Lab
+from engine.labs.ledger import LEDGER, ledger_processed, write_to_ledger
 from engine.labs.offsets import (
     committed_offsets,
     log_ends,
@@ -36,7 +36,7 @@ from engine.labs.offsets import (
     require_group_stopped,
 )
 from engine.labs.question import Incorrect, NotAttempted, require_function
-from engine.labs.state import plural, records_by_partition, require_topic
+from engine.labs.state import plural, require_topic
 
 SEED = 4
 """The lab cluster's seed: every learner sees the same cluster."""
@@ -44,9 +44,7 @@ SEED = 4
 SOURCE = "payments"
 SOURCE_PARTITIONS = 3
 PAYMENT_COUNT = 30
-LEDGER = "ledger"
 PIPELINE_GROUP = "billing-pipeline"
-SOURCE_HEADER = "source"
 CRASH_POINTS = (7, 19)
 """Question 1: :func:`run_pipeline` makes ``process`` crash on these calls (1-based)."""
 HIDDEN_CRASH_POINTS = (3, 4, 12, 26)
@@ -114,9 +112,7 @@ def run_pipeline(cluster: Cluster, handle: Callable[[Any, Any], Any],
             crash_points.pop(0)
             raise ProcessCrashed(f"the process died while processing {record.topic}-"
                                  f"{record.partition}@{record.offset}")
-        cluster.produce(LEDGER, value=record.value, key=record.key, partition=0,
-                        headers=[(SOURCE_HEADER, str(RecordId(record.topic, record.partition,
-                                                              record.offset)).encode())])
+        write_to_ledger(cluster, record)
 
     crashes = 0
     consumer = None
@@ -149,20 +145,6 @@ def _caught_up(cluster: Cluster, group: str) -> bool:
                for partition, end in log_ends(cluster, SOURCE).items())
 
 
-def ledger_processed(cluster: Cluster) -> list[RecordId]:
-    """What the pipeline processed, in order: the ``source`` header of each ledger record."""
-    found = []
-    for records in records_by_partition(cluster, LEDGER):
-        for r in records:
-            source = dict(r.headers).get(SOURCE_HEADER)
-            if source is None:
-                raise Incorrect(f"the record at `{LEDGER}` offset {r.offset} has no "
-                                f"`{SOURCE_HEADER}` header: only `process(record)` should "
-                                f"write to `{LEDGER}`.")
-            topic_partition, offset = source.decode().rsplit("@", 1)
-            topic, partition = topic_partition.rsplit("-", 1)
-            found.append(RecordId(topic, int(partition), int(offset)))
-    return found
 
 
 def _verdict(report: ProcessingReport, where: str) -> None:

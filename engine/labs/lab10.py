@@ -30,7 +30,6 @@ from typing import Any
 
 from engine.checker.processing import (
     ProcessingReport,
-    RecordId,
     check_processing,
     produced_records,
 )
@@ -40,9 +39,10 @@ from engine.core.records import ConsumerRecord, TopicPartition
 from engine.labs.backend import LabKafka as BaseLabKafka
 from engine.labs.backend import run_coroutine
 from engine.labs.lab import Lab
+from engine.labs.ledger import LEDGER, ledger_processed, write_to_ledger
 from engine.labs.offsets import committed_offsets, log_ends
 from engine.labs.question import Incorrect, NotAttempted, require_function
-from engine.labs.state import plural, records_by_partition, require_topic
+from engine.labs.state import plural, require_topic
 
 SEED = 10
 """The lab cluster's seed: every learner sees the same cluster."""
@@ -50,9 +50,7 @@ SEED = 10
 SOURCE = "payments"
 SOURCE_PARTITIONS = 3
 PAYMENT_COUNT = 24
-LEDGER = "ledger"
 GROUP = "billing"
-SOURCE_HEADER = "source"
 CRASH_POINTS = (5, 14)
 """Question 1: :func:`run_service` makes ``process`` crash on these calls (1-based)."""
 HIDDEN = ("invoices", "accounting", 5, 41, (2, 3, 17, 30))
@@ -208,9 +206,7 @@ def run_service(cluster: Cluster, consume: Callable[..., Any],
             seen.injected += 1
             raise ProcessCrashed(f"the process died while processing {record.topic}-"
                                  f"{record.partition}@{record.offset}")
-        origin = RecordId(record.topic, record.partition, record.offset)
-        cluster.produce(ledger, value=record.value, key=record.key, partition=0,
-                        headers=[(SOURCE_HEADER, str(origin).encode())])
+        write_to_ledger(cluster, record, ledger)
 
     for _ in range(MAX_RUNS):
         seen.runs += 1
@@ -254,20 +250,6 @@ def _log_starts(cluster: Cluster, topic: str) -> dict[int, int]:
     return {p.partition: p.log_start_offset for p in cluster.describe_topic(topic).partitions}
 
 
-def ledger_processed(cluster: Cluster, ledger: str = LEDGER) -> list[RecordId]:
-    """What the service processed, in order: the ``source`` header of each ledger record."""
-    found = []
-    for records in records_by_partition(cluster, ledger):
-        for r in records:
-            source = dict(r.headers).get(SOURCE_HEADER)
-            if source is None:
-                raise Incorrect(f"the record at `{ledger}` offset {r.offset} has no "
-                                f"`{SOURCE_HEADER}` header: only `process(record)` should "
-                                f"write to `{ledger}`.")
-            where, offset = source.decode().rsplit("@", 1)
-            topic, partition = where.rsplit("-", 1)
-            found.append(RecordId(topic, int(partition), int(offset)))
-    return found
 
 
 AUTO_COMMIT = ("your consumer commits automatically (`enable_auto_commit` is on, aiokafka's "
